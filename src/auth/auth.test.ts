@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import { SignJWT, UnsecuredJWT } from "jose";
+import { graphql } from "../test/gql";
+import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
+import { errorCodes, startTestGateway, TEST_JWT_SECRET, type TestGateway } from "../test/test-gateway";
+import { Role } from "./role";
+
+const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      id
+      role
+      tenantId
+      fullName
+    }
+  }
+`);
+
+const ApiQuotaQuery = graphql(`
+  query ApiQuota {
+    apiQuota {
+      status
+      message
+      providers
+    }
+  }
+`);
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway.stop());
+
+const secret = new TextEncoder().encode(TEST_JWT_SECRET);
+
+function claims(role: string, tenantId?: string) {
+  return { app_metadata: { role, ...(tenantId ? { tenant_id: tenantId } : {}) } };
+}
+
+describe("viewer", () => {
+  it("answers every role with the token's role and tenant and the users row's name", async () => {
+    const tenantId = await createTenant(gateway.db.pool);
+    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
+      const user = await createUser(gateway.db.pool, { tenantId, role, fullName: `Ada ${role}` });
+      const { status, body } = await gateway.query(ViewerQuery, {}, { viewer: user });
+      expect(status).toBe(200);
+      expect(body).toEqual({ data: { viewer: { id: user.id, role: role.toUpperCase(), tenantId, fullName: `Ada ${role}` } } });
+    }
+    const staff = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN, fullName: "Grace" });
+    const { body } = await gateway.query(ViewerQuery, {}, { viewer: staff });
+    expect(body.data?.viewer).toEqual({ id: staff.id, role: "SUPER_ADMIN", tenantId: null, fullName: "Grace" });
+  });
+
+  it("has a null fullName for a token whose user row is gone", async () => {
+    const viewer = viewerWithoutRow(Role.AGENT, randomUUID());
+    const { body } = await gateway.query(ViewerQuery, {}, { viewer });
+    expect(body.data?.viewer.fullName).toBeNull();
+  });
+});
+
+describe("tokens that leave the caller anonymous", () => {
+  const sub = randomUUID();
+  const tenant = randomUUID();
+  const cases: Array<[string, () => Promise<string>]> = [
+    ["no token", async () => ""],
+    ["garbage", async () => "not-a-jwt"],
+    ["expired", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(secret)],
+    ["without exp", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).sign(secret)],
+    ["signed with another secret", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret-another-secret-another-secret"))],
+    ["alg none", async () => new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode()],
+    ["HS512 instead of the pinned HS256", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS512" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
+    ["a top-level role claim only", () => new SignJWT({ role: "super_admin" }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
+    ["an unknown role", () => new SignJWT(claims("owner", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
+    ["an upper-case role", () => new SignJWT(claims("SUPER_ADMIN")).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
+    ["nbf in the future", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setNotBefore("10m").setExpirationTime("1h").sign(secret)],
+  ];
+
+  it.each(cases)("%s -> UNAUTHENTICATED", async (_name, mint) => {
+    const token = await mint();
+    const { status, body } = await gateway.query(ViewerQuery, {}, { token });
+    expect(status).toBe(200);
+    expect(body.data ?? null).toBeNull();
+    expect(errorCodes(body)).toEqual(["UNAUTHENTICATED"]);
+  });
+
+  it("ignores a top-level role that contradicts app_metadata", async () => {
+    const token = await new SignJWT({ role: "super_admin", ...claims("agent", tenant) })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(sub)
+      .setExpirationTime("1h")
+      .sign(secret);
+    const { body } = await gateway.query(ViewerQuery, {}, { token });
+    expect(body.data?.viewer.role).toBe("AGENT");
+    expect(errorCodes((await gateway.query(ApiQuotaQuery, {}, { token })).body)).toEqual(["FORBIDDEN"]);
+  });
+
+  it("accepts a token expired within the clock tolerance", async () => {
+    const token = await new SignJWT(claims("agent", tenant))
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject(sub)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
+      .sign(secret);
+    expect(errorCodes((await gateway.query(ViewerQuery, {}, { token })).body)).toEqual([]);
+  });
+});
+
+describe("apiQuota", () => {
+  it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
+    const tenantId = randomUUID();
+    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
+      const { body } = await gateway.query(ApiQuotaQuery, {}, { viewer: viewerWithoutRow(role, tenantId) });
+      expect(errorCodes(body)).toEqual(["FORBIDDEN"]);
+    }
+    expect(errorCodes((await gateway.query(ApiQuotaQuery, {})).body)).toEqual(["UNAUTHENTICATED"]);
+    const { body } = await gateway.query(ApiQuotaQuery, {}, { viewer: viewerWithoutRow(Role.SUPER_ADMIN, null) });
+    expect(body.data?.apiQuota).toEqual({
+      status: "COMING_SOON",
+      message: expect.stringContaining("not instrumented"),
+      providers: ["apollo", "contactout", "exa", "edgar", "claude"],
+    });
+  });
+});

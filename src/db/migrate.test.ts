@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { startTestGateway, type TestGateway } from "../test/test-gateway";
+import { applyMigrations, readMigrations } from "./migrate";
+
+/** Columns of schema.prisma's models, by their database names, with what the database must say of them. */
+function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
+  const schema = readFileSync(join(__dirname, "..", "..", "prisma", "schema.prisma"), "utf8");
+  const columns = new Map<string, { type: string; nullable: boolean }>();
+  for (const [, body] of schema.matchAll(/^model \w+ \{([\s\S]*?)^\}/gm)) {
+    const table = /@@map\("(\w+)"\)/.exec(body)?.[1];
+    for (const line of body.split("\n")) {
+      const field = /^\s+(\w+)\s+(\w+)(\?)?\s*(.*)$/.exec(line);
+      if (!table || !field || field[1].startsWith("@@")) continue;
+      const [, name, prismaType, optional, attributes] = field;
+      const column = /@map\("(\w+)"\)/.exec(attributes)?.[1] ?? name;
+      const nativeType = /@db\.(\w+)/.exec(attributes)?.[1];
+      const type =
+        nativeType === "Uuid" ? "uuid" : nativeType === "Date" ? "date" : nativeType === "Timestamptz" ? "timestamp with time zone"
+          : ({ String: "text", Boolean: "boolean", Int: "integer", BigInt: "bigint", Json: "jsonb", DateTime: "timestamp without time zone" } as Record<string, string>)[prismaType];
+      columns.set(`${table}.${column}`, { type, nullable: optional === "?" });
+    }
+  }
+  return columns;
+}
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway.stop());
+
+describe("migrations", () => {
+  it("create exactly the columns the Prisma models map, with their types and nullability", async () => {
+    const { rows } = await gateway.db.pool.query<{ column: string; type: string; nullable: boolean }>(
+      `SELECT table_name || '.' || column_name AS column, data_type AS type, is_nullable = 'YES' AS nullable
+         FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name <> '_prisma_migrations'`,
+    );
+    const actual = new Map(rows.map((row) => [row.column, { type: row.type, nullable: row.nullable }]));
+    expect(Object.fromEntries([...actual].sort())).toEqual(Object.fromEntries([...prismaColumns()].sort()));
+  });
+
+  it("are recorded the way prisma migrate records them, and a second run applies nothing", async () => {
+    const { rows } = await gateway.db.pool.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`,
+    );
+    expect(rows).toEqual(readMigrations().map(({ name, checksum }) => ({ migration_name: name, checksum })));
+    expect(await applyMigrations(gateway.db.pool)).toEqual([]);
+  });
+
+  it("leave the platform's rows alone when they run again", async () => {
+    await gateway.db.pool.query(`INSERT INTO tenants (id, name) VALUES ('0d000000-0000-4000-8000-000000000001', 'Kept')`);
+    await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
+    expect((await applyMigrations(gateway.db.pool)).length).toBe(readMigrations().length);
+    const { rows } = await gateway.db.pool.query(`SELECT name FROM tenants WHERE id = '0d000000-0000-4000-8000-000000000001'`);
+    expect(rows).toEqual([{ name: "Kept" }]);
+  });
+
+  it("can run from several replicas at once", async () => {
+    await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
+    const results = await Promise.all([applyMigrations(gateway.db.pool), applyMigrations(gateway.db.pool)]);
+    expect(results.map((applied) => applied.length).sort()).toEqual([0, readMigrations().length]);
+  });
+});

@@ -1,0 +1,78 @@
+import { createHash, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Pool } from "pg";
+
+export const MIGRATIONS_DIR = join(__dirname, "..", "..", "prisma", "migrations");
+
+/** The key `prisma migrate` itself locks, so our runs and Prisma's exclude each other. */
+const PRISMA_MIGRATE_LOCK = 72707369;
+
+export interface Migration {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
+      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    });
+}
+
+/**
+ * Applies pending migrations in Prisma's own layout and bookkeeping
+ * (`_prisma_migrations`), so `prisma migrate status/deploy` agree where the
+ * migrate engine exists, without needing that engine here. Replicas starting
+ * together serialise on Prisma's advisory lock. Each file runs as one simple
+ * query: an implicit transaction, or the lone `CREATE INDEX CONCURRENTLY`
+ * that must run outside one. The files are idempotent (IF NOT EXISTS), so a
+ * migration interrupted by a crash is simply run again.
+ */
+export async function applyMigrations(pool: Pool, migrations = readMigrations()): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+      "checksum" VARCHAR(64) NOT NULL,
+      "finished_at" TIMESTAMPTZ,
+      "migration_name" VARCHAR(255) NOT NULL,
+      "logs" TEXT,
+      "rolled_back_at" TIMESTAMPTZ,
+      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+      "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+    )`);
+    const { rows } = await client.query<{ migration_name: string }>(
+      `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    const pending = migrations.filter((migration) => !applied.has(migration.name));
+    for (const migration of pending) {
+      await client.query(
+        `UPDATE "_prisma_migrations" SET rolled_back_at = now()
+          WHERE migration_name = $1 AND finished_at IS NULL AND rolled_back_at IS NULL`,
+        [migration.name],
+      );
+      const id = randomUUID();
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, now())`,
+        [id, migration.checksum, migration.name],
+      );
+      await client.query(migration.sql);
+      await client.query(
+        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
+        [id],
+      );
+    }
+    return pending.map((migration) => migration.name);
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => undefined);
+    client.release();
+  }
+}

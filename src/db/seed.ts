@@ -1,0 +1,294 @@
+import type { Pool } from "pg";
+
+type Role = "agent" | "assistant" | "tenant_admin" | "super_admin";
+
+export interface DemoUser {
+  id: string;
+  role: Role;
+  tenantId: string | null;
+  fullName: string;
+  email: string;
+}
+
+interface SeedTenant {
+  id: string;
+  name: string;
+  isActive: boolean;
+  domain: string;
+  createdDaysAgo: number;
+  /** Searches per weekday of a user of weight 1; 0: the tenant never did anything. */
+  volume: number;
+  /** Silent for the last N days: deactivated then. */
+  quietDays: number;
+  prospects: number;
+}
+
+interface SeedUser extends Omit<DemoUser, "fullName"> {
+  fullName: string | null;
+  /** Scales the user's daily volume; 0: invited, never signed in. */
+  weight: number;
+  joinedDaysAgo: number;
+}
+
+const ACTIVITY_DAYS = 120;
+/** Serialises seeders starting together on one fresh database. */
+const SEED_LOCK = 5_336_001;
+
+const TENANTS: SeedTenant[] = [
+  { id: "a0000000-0000-4000-8000-000000000001", name: "Acme Recruiting", isActive: true, domain: "acmerecruiting.example", createdDaysAgo: 420, volume: 9, quietDays: 0, prospects: 600 },
+  { id: "a0000000-0000-4000-8000-000000000002", name: "Northwind Talent", isActive: true, domain: "northwindtalent.example", createdDaysAgo: 380, volume: 7, quietDays: 0, prospects: 400 },
+  { id: "a0000000-0000-4000-8000-000000000003", name: "Globex Staffing", isActive: true, domain: "globexstaffing.example", createdDaysAgo: 300, volume: 5, quietDays: 0, prospects: 300 },
+  { id: "a0000000-0000-4000-8000-000000000004", name: "Vandelay Search Partners", isActive: true, domain: "vandelaysearch.example", createdDaysAgo: 200, volume: 3, quietDays: 0, prospects: 150 },
+  { id: "a0000000-0000-4000-8000-000000000005", name: "Umbrella Hiring", isActive: false, domain: "umbrellahiring.example", createdDaysAgo: 360, volume: 4, quietDays: 14, prospects: 150 },
+  { id: "a0000000-0000-4000-8000-000000000006", name: "Initech Careers", isActive: true, domain: "initechcareers.example", createdDaysAgo: 45, volume: 0, quietDays: 0, prospects: 0 },
+  { id: "a0000000-0000-4000-8000-000000000007", name: "Brightpath Executive Search", isActive: true, domain: "brightpath.example", createdDaysAgo: 3, volume: 0, quietDays: 0, prospects: 0 },
+];
+
+/** `b0000000-…-0000000001TT` style: tenant 1, user 02 is …000000000102. */
+function member(tenant: number, n: number, role: Role, fullName: string | null, weight: number, joinedDaysAgo = 400): SeedUser {
+  const local = fullName ? fullName.normalize("NFD").replace(/[^A-Za-z ]/g, "").toLowerCase().replace(/ /g, ".") : `invite${n}`;
+  return {
+    id: `b0000000-0000-4000-8000-${String(tenant * 100 + n).padStart(12, "0")}`,
+    role,
+    tenantId: TENANTS[tenant - 1].id,
+    fullName,
+    email: `${local}@${TENANTS[tenant - 1].domain}`,
+    weight,
+    joinedDaysAgo,
+  };
+}
+
+function staff(n: number, fullName: string): SeedUser {
+  const local = fullName.toLowerCase().replace(/ /g, ".");
+  const id = `c0000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+  return { id, role: "super_admin", tenantId: null, fullName, email: `${local}@platform.example`, weight: 0, joinedDaysAgo: 500 };
+}
+
+const USERS: SeedUser[] = [
+  member(1, 1, "tenant_admin", "Maya Chen", 0.3),
+  member(1, 2, "agent", "Daniel Okafor", 1.4),
+  member(1, 3, "agent", "Priya Raman", 1.1),
+  member(1, 4, "agent", "Lucas Moreau", 0.9),
+  member(1, 5, "agent", "Sofía Álvarez", 0.8, 25),
+  member(1, 6, "agent", "Ethan Brooks", 0.6),
+  member(1, 7, "assistant", "Hannah Kim", 0.5),
+  member(1, 8, "assistant", "Omar Haddad", 0.4),
+  member(2, 1, "tenant_admin", "Grace Whitfield", 0.3),
+  member(2, 2, "agent", "Marcus Lee", 1.2),
+  member(2, 3, "agent", "Elena Petrova", 1.0),
+  member(2, 4, "agent", "Jonas Berg", 0.7),
+  member(2, 5, "assistant", "Aisha Bello", 0.5),
+  member(2, 6, "assistant", null, 0, 2),
+  member(3, 1, "tenant_admin", "Robert Hayes", 0.3),
+  member(3, 2, "agent", "Chloé Dubois", 1.2),
+  member(3, 3, "agent", "Tom Nguyen", 0.9),
+  member(3, 4, "agent", "Kenji Watanabe", 0.8, 60),
+  member(3, 5, "assistant", "Laura Schmidt", 0.5),
+  member(4, 1, "tenant_admin", "Nora Quinn", 0.4),
+  member(4, 2, "agent", "Isabel Ortiz", 1.0),
+  member(4, 3, "agent", "Sam Patel", 0.8),
+  member(4, 4, "assistant", "Leo Fischer", 0.5),
+  member(5, 1, "tenant_admin", "Victor Lang", 0.3),
+  member(5, 2, "agent", "Mei Tanaka", 1.0),
+  member(5, 3, "agent", "Carlos Mendes", 0.9),
+  member(5, 4, "assistant", "Ruth Adeyemi", 0.5),
+  member(6, 1, "tenant_admin", "Peter Novak", 0.3, 40),
+  member(6, 2, "agent", "Samira Khan", 1.0, 40),
+  member(6, 3, "agent", "Owen Gallagher", 1.0, 40),
+  member(6, 4, "assistant", "Julia Costa", 0.5, 40),
+  staff(1, "Riley Morgan"),
+  staff(2, "Jordan Ellis"),
+];
+
+function pick(id: string): DemoUser {
+  const { role, tenantId, fullName, email } = USERS.find((user) => user.id === id)!;
+  return { id, role, tenantId, fullName: fullName!, email };
+}
+
+export const DEMO_USERS: Record<Role, DemoUser> = {
+  agent: pick("b0000000-0000-4000-8000-000000000102"),
+  assistant: pick("b0000000-0000-4000-8000-000000000107"),
+  tenant_admin: pick("b0000000-0000-4000-8000-000000000101"),
+  super_admin: pick("c0000000-0000-4000-8000-000000000001"),
+};
+
+/** Acme's former agent: the user row is gone, their activity and prospects stay. */
+const DELETED_USER = "b0000000-0000-4000-8000-000000000199";
+
+/** Rows the gateway must store but count carefully: foreign keys dangle, action types it does not know. */
+const STRAY_ACTIVITY = [
+  { tenantId: TENANTS[0].id, userId: DELETED_USER, rows: 120, fromDaysAgo: 60, toDaysAgo: 3, metadata: null,
+    actions: ["login", "search_executed", "search_executed", "profile_viewed", "profile_enriched", "csv_exported"] },
+  // An old SSO bridge logs the enum name rather than the stored form.
+  { tenantId: TENANTS[0].id, userId: USERS[2].id, rows: 14, fromDaysAgo: 20, toDaysAgo: 0, metadata: { via: "sso-bridge" }, actions: ["LOGIN"] },
+  { tenantId: TENANTS[1].id, userId: USERS[9].id, rows: 25, fromDaysAgo: 30, toDaysAgo: 0, metadata: { client: "zapier" }, actions: ["api_call"] },
+  // A tenant deleted outright; its activity_log rows were never cleaned up.
+  { tenantId: "a0000000-0000-4000-8000-000000000099", userId: "b0000000-0000-4000-8000-000000009901", rows: 30, fromDaysAgo: 100,
+    toDaysAgo: 40, metadata: null, actions: ["login", "search_executed", "profile_viewed"] },
+];
+
+const FIRST_NAMES = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Sophia", "Arjun", "Isabella", "Wei", "Amara", "Jakob",
+  "Zoë", "Santiago", "Fatima", "Hiroshi", "Ingrid", "Kwame", "Léa", "Mohammed", "Nadia", "Oscar", "Priyanka", "Rafael",
+  "Sienna", "Tobias", "Yara", "Ximena", "Björn", "Chiara", "Dmitri", "Elif", "Finn", "Gabriela", "Hassan", "Maja"];
+const LAST_NAMES = ["Anderson", "Bianchi", "Carter", "Dubois", "Eriksson", "Fernández", "García", "Hughes", "Ivanova",
+  "Johansson", "Kowalski", "Larsen", "Martínez", "Nakamura", "O'Brien", "Patel", "Rossi", "Schmidt", "Thompson",
+  "Újvári", "Valdez", "Walsh", "Xu", "Yılmaz", "Zhang", "Müller", "Nguyen", "Okonkwo", "Singh", "Brennan"];
+/** The source that failed a failed prospect: contactout and exa rate-limit, edgar rarely breaks. */
+const FLAKY_SOURCES = ["contactout", "contactout", "contactout", "exa", "exa", "claude", "edgar"];
+const ERRORS = ["429 Too Many Requests", "429 Too Many Requests", "ETIMEDOUT: upstream timed out after 30000 ms", "502 Bad Gateway"];
+
+// Deterministic noise: a uniform [0, 1) drawn from the md5 of a key, the same on PGlite and PostgreSQL.
+const CREATE_UNIT = `CREATE FUNCTION pg_temp.unit(key text) RETURNS float8 LANGUAGE sql IMMUTABLE
+  AS $$ SELECT ('x' || left(md5(key), 8))::bit(32)::bigint / 4294967296::float8 $$`;
+
+// A UTC date N days before $1 as a timestamptz (midnight), and the part of it that has passed (all of it but today),
+// so rows of today are never in the future.
+const DAY_START = (daysAgo: string) => `((($1::timestamptz AT TIME ZONE 'UTC')::date - ${daysAgo})::timestamp AT TIME ZONE 'UTC')`;
+const ELAPSED = (start: string) => `least(interval '1 day', $1::timestamptz - ${start})`;
+
+const INSERT_TENANTS = `
+  INSERT INTO tenants (id, name, is_active, created_at)
+  SELECT id, name, "isActive", $1::timestamptz - "createdDaysAgo" * interval '1 day'
+  FROM jsonb_to_recordset($2::jsonb) AS t(id uuid, name text, "isActive" boolean, "createdDaysAgo" int)`;
+
+const INSERT_USERS = `
+  INSERT INTO users (id, tenant_id, full_name, email, role, created_at)
+  SELECT id, "tenantId", "fullName", email, role, $1::timestamptz - "joinedDaysAgo" * interval '1 day'
+  FROM jsonb_to_recordset($2::jsonb) AS u(id uuid, "tenantId" uuid, "fullName" text, email text, role text, "joinedDaysAgo" int)`;
+
+// One cell per (user, day, action): an expected count shaped by tenant volume, user weight, weekday and a slow
+// growth, made whole by stochastic rounding; then one row per unit, in business hours. Ids follow time, as the
+// platform's would, except the late rows, which arrived last.
+const INSERT_ACTIVITY = `
+  WITH tenant AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS t(id uuid, volume float8, "quietDays" int)),
+  member AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, "tenantId" uuid, weight float8, "joinedDaysAgo" int)),
+  day AS (SELECT d, ${DAY_START("d")} AS start FROM generate_series(0, ${ACTIVITY_DAYS - 1}) AS d),
+  action (type, per_search) AS (VALUES
+    ('login', NULL::float8), ('search_executed', 1.0), ('profile_viewed', 0.6), ('profile_enriched', 0.3),
+    ('lookalike_search', 0.12), ('csv_exported', 0.08), ('list_created', 0.05), ('persona_created', 0.02)),
+  cell AS (
+    SELECT t.id AS tenant_id, m.id AS user_id, a.type, day.d, day.start, ${ELAPSED("day.start")} AS span,
+      floor(
+        coalesce(a.per_search * t.volume * m.weight, 1.2)
+        * (ARRAY[1, 1, 1, 0.95, 0.8, 0.2, 0.1])[extract(isodow FROM day.start AT TIME ZONE 'UTC')::int]
+        * (0.7 + 0.4 * (${ACTIVITY_DAYS - 1} - day.d) / ${ACTIVITY_DAYS - 1}.0)
+        * (0.6 + 0.8 * pg_temp.unit(m.id || ':' || day.d || ':' || a.type))
+        + pg_temp.unit(m.id || ':' || day.d || ':' || a.type || ':round')
+      )::int AS n
+    FROM tenant t JOIN member m ON m."tenantId" = t.id CROSS JOIN day CROSS JOIN action a
+    WHERE t.volume > 0 AND m.weight > 0 AND day.d BETWEEN t."quietDays" AND m."joinedDaysAgo"
+  ),
+  event AS (
+    SELECT c.*, c.user_id || ':' || c.d || ':' || c.type || ':' || i AS k FROM cell c CROSS JOIN generate_series(1, c.n) AS i
+  )
+  INSERT INTO activity_log (tenant_id, user_id, action_type, metadata, created_at)
+  SELECT tenant_id, user_id, type, CASE WHEN late THEN coalesce(metadata, '{}') || '{"late": true}' ELSE metadata END, created_at
+  FROM (
+    SELECT tenant_id, user_id, type,
+      start + span * ((7 + 11 * (pg_temp.unit(k || ':h1') + pg_temp.unit(k || ':h2')) / 2) / 24) AS created_at,
+      CASE WHEN type = 'search_executed' THEN jsonb_build_object('results', floor(800 * pg_temp.unit(k || ':results'))::int) END AS metadata,
+      d BETWEEN 2 AND 5 AND pg_temp.unit(k || ':late') < 0.02 AS late
+    FROM event
+  ) e
+  ORDER BY late, created_at`;
+
+const INSERT_STRAY_ACTIVITY = `
+  INSERT INTO activity_log (tenant_id, user_id, action_type, metadata, created_at)
+  SELECT s."tenantId", s."userId", s.actions[1 + floor(pg_temp.unit(k || ':action') * cardinality(s.actions))::int], s.metadata,
+    day.start + ${ELAPSED("day.start")} * ((7 + 11 * pg_temp.unit(k || ':h')) / 24) AS created_at
+  FROM jsonb_to_recordset($2::jsonb)
+    AS s("tenantId" uuid, "userId" uuid, rows int, "fromDaysAgo" int, "toDaysAgo" int, metadata jsonb, actions text[])
+  CROSS JOIN generate_series(1, s.rows) AS i
+  CROSS JOIN LATERAL (SELECT s."userId" || ':' || s.actions[1] || ':' || i AS k) AS key
+  CROSS JOIN LATERAL (SELECT ${DAY_START(`(s."toDaysAgo" + floor(pg_temp.unit(k || ':d') * (s."fromDaysAgo" - s."toDaysAgo" + 1))::int)`)} AS start) AS day
+  ORDER BY created_at`;
+
+// Status mix, then per source an entry in either shape. A failed prospect has one source that failed for sure;
+// contactout's key was revoked 3-4 days ago (a spike in the health chart and the error feed); a few entries and
+// columns are malformed the way a legacy writer left them.
+const INSERT_PROSPECTS = `
+  WITH tenant AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS t(id uuid, prospects int, "quietDays" int)),
+  member AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, "tenantId" uuid, weight float8)),
+  prospect AS (
+    SELECT overlay(overlay(md5('prospect:' || k) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid AS id, t.id AS tenant_id, k, x.d,
+      CASE WHEN pg_temp.unit(k || ':owner') < 0.02 THEN $4::uuid
+           WHEN pg_temp.unit(k || ':owner') < 0.03 THEN NULL
+           ELSE o.ids[1 + floor(pg_temp.unit(k || ':who') * cardinality(o.ids))::int] END AS user_id,
+      ($5::text[])[1 + floor(pg_temp.unit(k || ':first') * cardinality($5::text[]))::int] || ' '
+        || ($6::text[])[1 + floor(pg_temp.unit(k || ':last') * cardinality($6::text[]))::int] AS full_name,
+      CASE WHEN x.s < 0.55 THEN 'complete' WHEN x.s < 0.7 THEN 'failed' WHEN x.s < 0.8 THEN 'in_progress' ELSE 'pending' END AS status,
+      x.start + ${ELAPSED("x.start")} * ((6 + 14 * pg_temp.unit(k || ':h')) / 24) AS updated_at
+    FROM tenant t
+    CROSS JOIN LATERAL (SELECT array_agg(m.id ORDER BY m.id) AS ids FROM member m WHERE m."tenantId" = t.id AND m.weight > 0) AS o
+    CROSS JOIN generate_series(1, t.prospects) AS i
+    CROSS JOIN LATERAL (SELECT t.id || ':' || i AS k) AS key
+    CROSS JOIN LATERAL (SELECT t."quietDays" + floor(30 * pg_temp.unit(k || ':day'))::int AS d, pg_temp.unit(k || ':status') AS s) AS y
+    CROSS JOIN LATERAL (SELECT y.d, y.s, ${DAY_START("y.d")} AS start) AS x
+  ),
+  shaped AS (
+    SELECT p.*, CASE WHEN p.status = 'failed' THEN ($8::text[])[1 + floor(cardinality($8::text[]) * pg_temp.unit(k || ':failing'))::int] END AS failing
+    FROM prospect p
+  )
+  INSERT INTO prospects (id, tenant_id, user_id, full_name, enrichment_status, enrichment_source_status, created_at, updated_at)
+  SELECT p.id, p.tenant_id, p.user_id, p.full_name, p.status,
+    CASE
+      WHEN p.status = 'pending' AND pg_temp.unit(k || ':untouched') < 0.6 THEN NULL
+      WHEN p.status = 'failed' AND pg_temp.unit(k || ':legacy') < 0.02 THEN '"failed"'
+      WHEN p.status = 'failed' AND pg_temp.unit(k || ':legacy') < 0.03 THEN '[]'
+      ELSE (
+        SELECT jsonb_object_agg(src, CASE
+          WHEN r < 0.002 THEN to_jsonb(429)
+          WHEN r < 0.003 THEN jsonb_build_object('error', 'ECONNRESET: socket hang up')
+          WHEN p.status = 'pending' THEN to_jsonb('pending'::text)
+          WHEN incident OR src = p.failing OR r2 < CASE p.status WHEN 'failed' THEN 0.35 WHEN 'in_progress' THEN 0.15 ELSE 0.05 END THEN
+            CASE WHEN r3 < 0.2 AND NOT incident THEN to_jsonb('failed'::text)
+                 ELSE jsonb_build_object('status', 'failed', 'at', at, 'error',
+                   CASE WHEN incident THEN '401 Unauthorized: API key revoked' ELSE ($7::text[])[1 + floor(r4 * cardinality($7::text[]))::int] END) END
+          WHEN p.status = 'in_progress' AND r2 < 0.6 THEN to_jsonb('pending'::text)
+          WHEN r3 < 0.3 THEN jsonb_build_object('status', 'complete', 'at', at)
+          ELSE to_jsonb('complete'::text)
+        END)
+        FROM unnest(ARRAY['contactout', 'exa', 'edgar', 'claude',
+          CASE WHEN pg_temp.unit(k || ':extra') < 0.04 THEN 'apollo' WHEN pg_temp.unit(k || ':extra') < 0.07 THEN 'hunter' END]) AS src
+        CROSS JOIN LATERAL (SELECT pg_temp.unit(k || ':' || src) AS r, pg_temp.unit(k || ':' || src || ':2') AS r2,
+          pg_temp.unit(k || ':' || src || ':3') AS r3, pg_temp.unit(k || ':' || src || ':4') AS r4,
+          src = 'contactout' AND p.d IN (3, 4) AND p.status <> 'pending' AND pg_temp.unit(k || ':incident') < 0.7 AS incident,
+          to_char((p.updated_at - pg_temp.unit(k || ':' || src || ':at') * interval '15 minutes') AT TIME ZONE 'UTC',
+            'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at) AS q
+        -- edgar only covers public companies
+        WHERE src IS NOT NULL AND (src <> 'edgar' OR src = p.failing OR pg_temp.unit(k || ':edgar') >= 0.3)
+      )
+    END,
+    p.updated_at - pg_temp.unit(k || ':age') * interval '20 days', p.updated_at
+  FROM shaped p
+  ORDER BY p.updated_at, p.id`;
+
+/** Seeds demo data once: does nothing (returns false) if the tenants table already has rows. Returns true when it seeded. */
+export async function seedDemoData(pool: Pool, now: Date = new Date()): Promise<boolean> {
+  const c = await pool.connect();
+  try {
+    await c.query("BEGIN");
+    await c.query("SELECT pg_advisory_xact_lock($1)", [SEED_LOCK]);
+    const { rows } = await c.query<{ seeded: boolean }>("SELECT EXISTS (SELECT 1 FROM tenants) AS seeded");
+    if (rows[0].seeded) {
+      await c.query("ROLLBACK");
+      return false;
+    }
+    const tenants = JSON.stringify(TENANTS);
+    const users = JSON.stringify(USERS);
+    await c.query(CREATE_UNIT);
+    await c.query(INSERT_TENANTS, [now, tenants]);
+    await c.query(INSERT_USERS, [now, users]);
+    await c.query(INSERT_ACTIVITY, [now, tenants, users]);
+    await c.query(INSERT_STRAY_ACTIVITY, [now, JSON.stringify(STRAY_ACTIVITY)]);
+    await c.query(INSERT_PROSPECTS, [now, tenants, users, DELETED_USER, FIRST_NAMES, LAST_NAMES, ERRORS, FLAKY_SOURCES]);
+    await c.query("DROP FUNCTION pg_temp.unit(text)");
+    await c.query("COMMIT");
+    return true;
+  } catch (error) {
+    await c.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    c.release();
+  }
+}

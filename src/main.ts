@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from "./config";
+import { DEMO_USERS } from "./db/seed";
+import type { Role } from "./auth/role";
+import { signToken } from "./auth/sign-token";
+import { startGateway } from "./server/gateway";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const gateway = await startGateway(config);
+  const { log } = gateway;
+  log.info({ url: gateway.url, database: config.database.kind }, "gateway ready");
+  if (config.database.kind === "embedded" && config.jwt.secret) {
+    const lines = [
+      `Analytics gateway on ${gateway.url} (GraphiQL: open it in a browser)`,
+      `Embedded database in ${config.database.dataDir}; development JWT secret: ${config.jwt.secret}`,
+      "Paste one of these in GraphiQL's Headers tab:",
+    ];
+    for (const user of Object.values(DEMO_USERS)) {
+      const token = await signToken(config.jwt.secret, { id: user.id, role: user.role as Role, tenantId: user.tenantId }, { expiresIn: "30d" });
+      lines.push(`  ${user.role.padEnd(12)} ${user.fullName}: {"Authorization": "Bearer ${token}"}`);
+    }
+    process.stdout.write(`\n${lines.join("\n")}\n\n`);
+  }
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    gateway.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`The gateway could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import type DataLoader from "dataloader";
+import type { Viewer } from "../auth/viewer";
+import type { Config } from "../config";
+import type { Database } from "../db/database";
+import type { Logger } from "../logger";
+import type { RollupService } from "../rollup/rollup.service";
+
+/** How a feature builds one of its loaders; defined next to the loader's SQL. */
+export type LoaderDefinition<K, V> = (db: Database) => DataLoader<K, V>;
+
+export interface Context {
+  viewer: Viewer | null;
+  db: Database;
+  config: Config;
+  rollup: RollupService;
+  requestId: string;
+  log: Logger;
+  /** This request's instance of a loader, created on first use; nothing is cached across requests. */
+  loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V>;
+}
+
+export function createContext(fields: Omit<Context, "loader">): Context {
+  const loaders = new Map<LoaderDefinition<unknown, unknown>, DataLoader<unknown, unknown>>();
+  return {
+    ...fields,
+    loader<K, V>(definition: LoaderDefinition<K, V>) {
+      let loader = loaders.get(definition as LoaderDefinition<unknown, unknown>);
+      if (!loader) {
+        loader = definition(fields.db) as DataLoader<unknown, unknown>;
+        loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
+      }
+      return loader as DataLoader<K, V>;
+    },
+  };
+}

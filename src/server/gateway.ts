@@ -1,0 +1,97 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { createTokenVerifier } from "../auth/token";
+import type { Config } from "../config";
+import { openDatabase, type Database } from "../db/database";
+import { applyMigrations } from "../db/migrate";
+import { seedDemoData } from "../db/seed";
+import { formatError } from "../errors";
+import { createLogger, type Logger } from "../logger";
+import { RollupService } from "../rollup/rollup.service";
+import { createContext, type Context } from "./context";
+import { createRequestHandler } from "./http";
+import { errorReportingPlugin } from "./plugins";
+import { buildGatewaySchema } from "./schema";
+
+export interface Gateway {
+  url: string;
+  port: number;
+  db: Database;
+  log: Logger;
+  rollup: RollupService;
+  /** Stops accepting, lets in-flight requests finish, stops the scheduler, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** config -> database -> migrations (-> demo data) -> HTTP server -> scheduler. */
+export async function startGateway(config: Config, options: { log?: Logger } = {}): Promise<Gateway> {
+  const log = options.log ?? createLogger(config);
+  const db = await openDatabase(config);
+  try {
+    const applied = await applyMigrations(db.pool);
+    if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
+    if (config.database.kind === "embedded" && config.database.demoData && (await seedDemoData(db.pool))) log.info("embedded database seeded with demo data");
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const replicaId = config.replicaId ?? `${hostname()}:${process.pid}`;
+  const rollup = new RollupService({ db, log, config: config.rollup, replicaId });
+  const httpServer: Server = createServer();
+  const apollo = new ApolloServer<Context>({
+    schema: await buildGatewaySchema(),
+    formatError: formatError(config.production),
+    includeStacktraceInErrorResponses: !config.production,
+    introspection: true,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      errorReportingPlugin({ production: config.production }),
+    ],
+  });
+  await apollo.start();
+  const verifyToken = createTokenVerifier(config.jwt);
+  httpServer.on(
+    "request",
+    createRequestHandler({
+      apollo,
+      verifyToken,
+      log,
+      contextFor: ({ viewer, requestId, log: requestLog }) =>
+        createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
+      isReady: () => isDatabaseReachable(db),
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  if (config.rollup.enabled) rollup.start();
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    db,
+    log,
+    rollup,
+    async stop() {
+      await apollo.stop();
+      await rollup.stop();
+      await db.close();
+    },
+  };
+}
+
+async function isDatabaseReachable(db: Database): Promise<boolean> {
+  try {
+    await db.pool.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,49 @@
+import type { ApolloServerPlugin } from "@apollo/server";
+import { BREAK, visit, type DocumentNode } from "graphql";
+import { forbidden, isClientError } from "../errors";
+import { Role } from "../auth/role";
+import type { Context } from "./context";
+
+/**
+ * Logs the original of every error the client will only see masked, and
+ * stamps the request id on every error sent, so a user's report finds the
+ * log line. Closes introspection to all but super admins in production.
+ */
+export function errorReportingPlugin({ production }: { production: boolean }): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document }) {
+          if (production && contextValue.viewer?.role !== Role.SUPER_ADMIN && usesIntrospection(document)) {
+            throw forbidden("Introspection is open to super admins only");
+          }
+        },
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (!isClientError(error)) contextValue.log.error({ err: error.originalError ?? error, path: error.path }, error.message);
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
+            ...error,
+            extensions: { ...error.extensions, requestId: contextValue.requestId },
+          }));
+        },
+      };
+    },
+  };
+}
+
+function usesIntrospection(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === "__schema" || node.name.value === "__type") {
+        found = true;
+        return BREAK;
+      }
+    },
+  });
+  return found;
+}
