@@ -37,6 +37,22 @@ export function badUserInput(message: string, argumentName?: string): GraphQLErr
   });
 }
 
+/**
+ * Apollo labels every validation error GRAPHQL_VALIDATION_FAILED; a query
+ * limit or a bad literal (a date like 2026-02-30) keeps its own code, so a
+ * client can tell which rule it broke. The parser's token limit has no code
+ * of its own, only its message.
+ */
+function refinedCode(formatted: GraphQLFormattedError, error: unknown): string | undefined {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  const code = original instanceof GraphQLError ? original.extensions.code : undefined;
+  if (typeof code === "string" && (code.startsWith("QUERY_LIMIT_") || code === ErrorCode.BAD_USER_INPUT)) return code;
+  if (formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" && /Document contains more th\w+ \d+ tokens/.test(formatted.message)) {
+    return "QUERY_LIMIT_TOKENS";
+  }
+  return undefined;
+}
+
 /** Whether an error is one we meant the client to see (its message is safe). */
 export function isClientError(error: GraphQLFormattedError): boolean {
   const code = error.extensions?.code;
@@ -50,7 +66,9 @@ export function isClientError(error: GraphQLFormattedError): boolean {
  * error-logging plugin.
  */
 export function formatError(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = refinedCode(formatted, error);
+    if (code) return { ...formatted, extensions: { ...formatted.extensions, code } };
     if (isClientError(formatted)) return formatted;
     if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     return {

@@ -34,68 +34,87 @@ const ACTIVITY_DAYS = 120;
 /** Serialises seeders starting together on one fresh database. */
 const SEED_LOCK = 5_336_001;
 
+function tenant(id: string, name: string, createdDaysAgo: number, traits: Partial<SeedTenant> = {}): SeedTenant {
+  const domain = `${name.toLowerCase().replace(/[^a-z]/g, "")}.example`;
+  return { id, name, domain, createdDaysAgo, isActive: true, volume: 0, quietDays: 0, prospects: 0, ...traits };
+}
+
 const TENANTS: SeedTenant[] = [
-  { id: "a0000000-0000-4000-8000-000000000001", name: "Acme Recruiting", isActive: true, domain: "acmerecruiting.example", createdDaysAgo: 420, volume: 9, quietDays: 0, prospects: 600 },
-  { id: "a0000000-0000-4000-8000-000000000002", name: "Northwind Talent", isActive: true, domain: "northwindtalent.example", createdDaysAgo: 380, volume: 7, quietDays: 0, prospects: 400 },
-  { id: "a0000000-0000-4000-8000-000000000003", name: "Globex Staffing", isActive: true, domain: "globexstaffing.example", createdDaysAgo: 300, volume: 5, quietDays: 0, prospects: 300 },
-  { id: "a0000000-0000-4000-8000-000000000004", name: "Vandelay Search Partners", isActive: true, domain: "vandelaysearch.example", createdDaysAgo: 200, volume: 3, quietDays: 0, prospects: 150 },
-  { id: "a0000000-0000-4000-8000-000000000005", name: "Umbrella Hiring", isActive: false, domain: "umbrellahiring.example", createdDaysAgo: 360, volume: 4, quietDays: 14, prospects: 150 },
-  { id: "a0000000-0000-4000-8000-000000000006", name: "Initech Careers", isActive: true, domain: "initechcareers.example", createdDaysAgo: 45, volume: 0, quietDays: 0, prospects: 0 },
-  { id: "a0000000-0000-4000-8000-000000000007", name: "Brightpath Executive Search", isActive: true, domain: "brightpath.example", createdDaysAgo: 3, volume: 0, quietDays: 0, prospects: 0 },
+  tenant("a0000000-0000-4000-8000-000000000001", "Acme Recruiting", 420, { volume: 9, prospects: 600 }),
+  tenant("a0000000-0000-4000-8000-000000000002", "Northwind Talent", 380, { volume: 7, prospects: 400 }),
+  tenant("a0000000-0000-4000-8000-000000000003", "Globex Staffing", 300, { volume: 5, prospects: 300 }),
+  tenant("a0000000-0000-4000-8000-000000000004", "Vandelay Search Partners", 200, { volume: 3, prospects: 150 }),
+  // Churned two weeks ago.
+  tenant("a0000000-0000-4000-8000-000000000005", "Umbrella Hiring", 360, {
+    isActive: false,
+    volume: 4,
+    quietDays: 14,
+    prospects: 150,
+  }),
+  // Onboarded its users, has not used the product yet.
+  tenant("a0000000-0000-4000-8000-000000000006", "Initech Careers", 45),
+  // Signed up this week, no users yet.
+  tenant("a0000000-0000-4000-8000-000000000007", "Brightpath Executive Search", 3),
 ];
 
-/** `b0000000-…-0000000001TT` style: tenant 1, user 02 is …000000000102. */
-function member(tenant: number, n: number, role: Role, fullName: string | null, weight: number, joinedDaysAgo = 400): SeedUser {
-  const local = fullName ? fullName.normalize("NFD").replace(/[^A-Za-z ]/g, "").toLowerCase().replace(/ /g, ".") : `invite${n}`;
-  return {
-    id: `b0000000-0000-4000-8000-${String(tenant * 100 + n).padStart(12, "0")}`,
-    role,
-    tenantId: TENANTS[tenant - 1].id,
-    fullName,
-    email: `${local}@${TENANTS[tenant - 1].domain}`,
-    weight,
-    joinedDaysAgo,
-  };
+/** Reads as tenant and user number: tenant 1, user 2 is b0000000-0000-4000-8000-000000000102. */
+const userId = (tenant: number, n: number) => `b0000000-0000-4000-8000-${String(tenant * 100 + n).padStart(12, "0")}`;
+
+/** "Sofía Álvarez" → sofia.alvarez */
+const mailbox = (fullName: string) =>
+  fullName
+    .normalize("NFD")
+    .replace(/[^A-Za-z ]/g, "")
+    .toLowerCase()
+    .replaceAll(" ", ".");
+
+type Traits = Pick<SeedUser, "role" | "fullName" | "weight"> & Partial<Pick<SeedUser, "joinedDaysAgo">>;
+
+function member(tenant: number, n: number, { role, fullName, weight, joinedDaysAgo = 400 }: Traits): SeedUser {
+  const { id: tenantId, domain } = TENANTS[tenant - 1];
+  const email = `${fullName ? mailbox(fullName) : `invite${n}`}@${domain}`;
+  return { id: userId(tenant, n), role, tenantId, fullName, email, weight, joinedDaysAgo };
 }
 
 function staff(n: number, fullName: string): SeedUser {
-  const local = fullName.toLowerCase().replace(/ /g, ".");
   const id = `c0000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-  return { id, role: "super_admin", tenantId: null, fullName, email: `${local}@platform.example`, weight: 0, joinedDaysAgo: 500 };
+  const email = `${mailbox(fullName)}@platform.example`;
+  return { id, role: "super_admin", tenantId: null, fullName, email, weight: 0, joinedDaysAgo: 500 };
 }
 
 const USERS: SeedUser[] = [
-  member(1, 1, "tenant_admin", "Maya Chen", 0.3),
-  member(1, 2, "agent", "Daniel Okafor", 1.4),
-  member(1, 3, "agent", "Priya Raman", 1.1),
-  member(1, 4, "agent", "Lucas Moreau", 0.9),
-  member(1, 5, "agent", "Sofía Álvarez", 0.8, 25),
-  member(1, 6, "agent", "Ethan Brooks", 0.6),
-  member(1, 7, "assistant", "Hannah Kim", 0.5),
-  member(1, 8, "assistant", "Omar Haddad", 0.4),
-  member(2, 1, "tenant_admin", "Grace Whitfield", 0.3),
-  member(2, 2, "agent", "Marcus Lee", 1.2),
-  member(2, 3, "agent", "Elena Petrova", 1.0),
-  member(2, 4, "agent", "Jonas Berg", 0.7),
-  member(2, 5, "assistant", "Aisha Bello", 0.5),
-  member(2, 6, "assistant", null, 0, 2),
-  member(3, 1, "tenant_admin", "Robert Hayes", 0.3),
-  member(3, 2, "agent", "Chloé Dubois", 1.2),
-  member(3, 3, "agent", "Tom Nguyen", 0.9),
-  member(3, 4, "agent", "Kenji Watanabe", 0.8, 60),
-  member(3, 5, "assistant", "Laura Schmidt", 0.5),
-  member(4, 1, "tenant_admin", "Nora Quinn", 0.4),
-  member(4, 2, "agent", "Isabel Ortiz", 1.0),
-  member(4, 3, "agent", "Sam Patel", 0.8),
-  member(4, 4, "assistant", "Leo Fischer", 0.5),
-  member(5, 1, "tenant_admin", "Victor Lang", 0.3),
-  member(5, 2, "agent", "Mei Tanaka", 1.0),
-  member(5, 3, "agent", "Carlos Mendes", 0.9),
-  member(5, 4, "assistant", "Ruth Adeyemi", 0.5),
-  member(6, 1, "tenant_admin", "Peter Novak", 0.3, 40),
-  member(6, 2, "agent", "Samira Khan", 1.0, 40),
-  member(6, 3, "agent", "Owen Gallagher", 1.0, 40),
-  member(6, 4, "assistant", "Julia Costa", 0.5, 40),
+  member(1, 1, { role: "tenant_admin", fullName: "Maya Chen", weight: 0.3 }),
+  member(1, 2, { role: "agent", fullName: "Daniel Okafor", weight: 1.4 }),
+  member(1, 3, { role: "agent", fullName: "Priya Raman", weight: 1.1 }),
+  member(1, 4, { role: "agent", fullName: "Lucas Moreau", weight: 0.9 }),
+  member(1, 5, { role: "agent", fullName: "Sofía Álvarez", weight: 0.8, joinedDaysAgo: 25 }),
+  member(1, 6, { role: "agent", fullName: "Ethan Brooks", weight: 0.6 }),
+  member(1, 7, { role: "assistant", fullName: "Hannah Kim", weight: 0.5 }),
+  member(1, 8, { role: "assistant", fullName: "Omar Haddad", weight: 0.4 }),
+  member(2, 1, { role: "tenant_admin", fullName: "Grace Whitfield", weight: 0.3 }),
+  member(2, 2, { role: "agent", fullName: "Marcus Lee", weight: 1.2 }),
+  member(2, 3, { role: "agent", fullName: "Elena Petrova", weight: 1.0 }),
+  member(2, 4, { role: "agent", fullName: "Jonas Berg", weight: 0.7 }),
+  member(2, 5, { role: "assistant", fullName: "Aisha Bello", weight: 0.5 }),
+  // Invited two days ago: no name yet, never signed in.
+  member(2, 6, { role: "assistant", fullName: null, weight: 0, joinedDaysAgo: 2 }),
+  member(3, 1, { role: "tenant_admin", fullName: "Robert Hayes", weight: 0.3 }),
+  member(3, 2, { role: "agent", fullName: "Chloé Dubois", weight: 1.2 }),
+  member(3, 3, { role: "agent", fullName: "Tom Nguyen", weight: 0.9 }),
+  member(3, 4, { role: "agent", fullName: "Kenji Watanabe", weight: 0.8, joinedDaysAgo: 60 }),
+  member(3, 5, { role: "assistant", fullName: "Laura Schmidt", weight: 0.5 }),
+  member(4, 1, { role: "tenant_admin", fullName: "Nora Quinn", weight: 0.4 }),
+  member(4, 2, { role: "agent", fullName: "Isabel Ortiz", weight: 1.0 }),
+  member(4, 3, { role: "agent", fullName: "Sam Patel", weight: 0.8 }),
+  member(4, 4, { role: "assistant", fullName: "Leo Fischer", weight: 0.5 }),
+  member(5, 1, { role: "tenant_admin", fullName: "Victor Lang", weight: 0.3 }),
+  member(5, 2, { role: "agent", fullName: "Mei Tanaka", weight: 1.0 }),
+  member(5, 3, { role: "agent", fullName: "Carlos Mendes", weight: 0.9 }),
+  member(5, 4, { role: "assistant", fullName: "Ruth Adeyemi", weight: 0.5 }),
+  member(6, 1, { role: "tenant_admin", fullName: "Peter Novak", weight: 0.3, joinedDaysAgo: 40 }),
+  member(6, 2, { role: "agent", fullName: "Samira Khan", weight: 1.0, joinedDaysAgo: 40 }),
+  member(6, 3, { role: "agent", fullName: "Owen Gallagher", weight: 1.0, joinedDaysAgo: 40 }),
+  member(6, 4, { role: "assistant", fullName: "Julia Costa", weight: 0.5, joinedDaysAgo: 40 }),
   staff(1, "Riley Morgan"),
   staff(2, "Jordan Ellis"),
 ];
@@ -113,29 +132,128 @@ export const DEMO_USERS: Record<Role, DemoUser> = {
 };
 
 /** Acme's former agent: the user row is gone, their activity and prospects stay. */
-const DELETED_USER = "b0000000-0000-4000-8000-000000000199";
+const DELETED_USER = userId(1, 99);
 
 /** Rows the gateway must store but count carefully: foreign keys dangle, action types it does not know. */
 const STRAY_ACTIVITY = [
-  { tenantId: TENANTS[0].id, userId: DELETED_USER, rows: 120, fromDaysAgo: 60, toDaysAgo: 3, metadata: null,
-    actions: ["login", "search_executed", "search_executed", "profile_viewed", "profile_enriched", "csv_exported"] },
+  {
+    tenantId: TENANTS[0].id,
+    userId: DELETED_USER,
+    rows: 120,
+    fromDaysAgo: 60,
+    toDaysAgo: 3,
+    metadata: null,
+    actions: ["login", "search_executed", "search_executed", "profile_viewed", "profile_enriched", "csv_exported"],
+  },
   // An old SSO bridge logs the enum name rather than the stored form.
-  { tenantId: TENANTS[0].id, userId: USERS[2].id, rows: 14, fromDaysAgo: 20, toDaysAgo: 0, metadata: { via: "sso-bridge" }, actions: ["LOGIN"] },
-  { tenantId: TENANTS[1].id, userId: USERS[9].id, rows: 25, fromDaysAgo: 30, toDaysAgo: 0, metadata: { client: "zapier" }, actions: ["api_call"] },
+  {
+    tenantId: TENANTS[0].id,
+    userId: userId(1, 3),
+    rows: 14,
+    fromDaysAgo: 20,
+    toDaysAgo: 0,
+    metadata: { via: "sso-bridge" },
+    actions: ["LOGIN"],
+  },
+  {
+    tenantId: TENANTS[1].id,
+    userId: userId(2, 2),
+    rows: 25,
+    fromDaysAgo: 30,
+    toDaysAgo: 0,
+    metadata: { client: "zapier" },
+    actions: ["api_call"],
+  },
   // A tenant deleted outright; its activity_log rows were never cleaned up.
-  { tenantId: "a0000000-0000-4000-8000-000000000099", userId: "b0000000-0000-4000-8000-000000009901", rows: 30, fromDaysAgo: 100,
-    toDaysAgo: 40, metadata: null, actions: ["login", "search_executed", "profile_viewed"] },
+  {
+    tenantId: "a0000000-0000-4000-8000-000000000099",
+    userId: userId(99, 1),
+    rows: 30,
+    fromDaysAgo: 100,
+    toDaysAgo: 40,
+    metadata: null,
+    actions: ["login", "search_executed", "profile_viewed"],
+  },
 ];
 
-const FIRST_NAMES = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Mateo", "Sophia", "Arjun", "Isabella", "Wei", "Amara", "Jakob",
-  "Zoë", "Santiago", "Fatima", "Hiroshi", "Ingrid", "Kwame", "Léa", "Mohammed", "Nadia", "Oscar", "Priyanka", "Rafael",
-  "Sienna", "Tobias", "Yara", "Ximena", "Björn", "Chiara", "Dmitri", "Elif", "Finn", "Gabriela", "Hassan", "Maja"];
-const LAST_NAMES = ["Anderson", "Bianchi", "Carter", "Dubois", "Eriksson", "Fernández", "García", "Hughes", "Ivanova",
-  "Johansson", "Kowalski", "Larsen", "Martínez", "Nakamura", "O'Brien", "Patel", "Rossi", "Schmidt", "Thompson",
-  "Újvári", "Valdez", "Walsh", "Xu", "Yılmaz", "Zhang", "Müller", "Nguyen", "Okonkwo", "Singh", "Brennan"];
+const FIRST_NAMES = [
+  "Olivia",
+  "Liam",
+  "Emma",
+  "Noah",
+  "Ava",
+  "Mateo",
+  "Sophia",
+  "Arjun",
+  "Isabella",
+  "Wei",
+  "Amara",
+  "Jakob",
+  "Zoë",
+  "Santiago",
+  "Fatima",
+  "Hiroshi",
+  "Ingrid",
+  "Kwame",
+  "Léa",
+  "Mohammed",
+  "Nadia",
+  "Oscar",
+  "Priyanka",
+  "Rafael",
+  "Sienna",
+  "Tobias",
+  "Yara",
+  "Ximena",
+  "Björn",
+  "Chiara",
+  "Dmitri",
+  "Elif",
+  "Finn",
+  "Gabriela",
+  "Hassan",
+  "Maja",
+];
+const LAST_NAMES = [
+  "Anderson",
+  "Bianchi",
+  "Carter",
+  "Dubois",
+  "Eriksson",
+  "Fernández",
+  "García",
+  "Hughes",
+  "Ivanova",
+  "Johansson",
+  "Kowalski",
+  "Larsen",
+  "Martínez",
+  "Nakamura",
+  "O'Brien",
+  "Patel",
+  "Rossi",
+  "Schmidt",
+  "Thompson",
+  "Újvári",
+  "Valdez",
+  "Walsh",
+  "Xu",
+  "Yılmaz",
+  "Zhang",
+  "Müller",
+  "Nguyen",
+  "Okonkwo",
+  "Singh",
+  "Brennan",
+];
 /** The source that failed a failed prospect: contactout and exa rate-limit, edgar rarely breaks. */
 const FLAKY_SOURCES = ["contactout", "contactout", "contactout", "exa", "exa", "claude", "edgar"];
-const ERRORS = ["429 Too Many Requests", "429 Too Many Requests", "ETIMEDOUT: upstream timed out after 30000 ms", "502 Bad Gateway"];
+const ERRORS = [
+  "429 Too Many Requests",
+  "429 Too Many Requests",
+  "ETIMEDOUT: upstream timed out after 30000 ms",
+  "502 Bad Gateway",
+];
 
 // Deterministic noise: a uniform [0, 1) drawn from the md5 of a key, the same on PGlite and PostgreSQL.
 const CREATE_UNIT = `CREATE FUNCTION pg_temp.unit(key text) RETURNS float8 LANGUAGE sql IMMUTABLE
@@ -143,7 +261,8 @@ const CREATE_UNIT = `CREATE FUNCTION pg_temp.unit(key text) RETURNS float8 LANGU
 
 // A UTC date N days before $1 as a timestamptz (midnight), and the part of it that has passed (all of it but today),
 // so rows of today are never in the future.
-const DAY_START = (daysAgo: string) => `((($1::timestamptz AT TIME ZONE 'UTC')::date - ${daysAgo})::timestamp AT TIME ZONE 'UTC')`;
+const DAY_START = (daysAgo: string) =>
+  `((($1::timestamptz AT TIME ZONE 'UTC')::date - ${daysAgo})::timestamp AT TIME ZONE 'UTC')`;
 const ELAPSED = (start: string) => `least(interval '1 day', $1::timestamptz - ${start})`;
 
 const INSERT_TENANTS = `
@@ -171,7 +290,7 @@ const INSERT_ACTIVITY = `
       floor(
         coalesce(a.per_search * t.volume * m.weight, 1.2)
         * (ARRAY[1, 1, 1, 0.95, 0.8, 0.2, 0.1])[extract(isodow FROM day.start AT TIME ZONE 'UTC')::int]
-        * (0.7 + 0.4 * (${ACTIVITY_DAYS - 1} - day.d) / ${ACTIVITY_DAYS - 1}.0)
+        * (0.7 + 0.4 * (${ACTIVITY_DAYS - 1} - day.d) / ${ACTIVITY_DAYS - 1})
         * (0.6 + 0.8 * pg_temp.unit(m.id || ':' || day.d || ':' || a.type))
         + pg_temp.unit(m.id || ':' || day.d || ':' || a.type || ':round')
       )::int AS n
@@ -210,20 +329,20 @@ const INSERT_PROSPECTS = `
   WITH tenant AS (SELECT * FROM jsonb_to_recordset($2::jsonb) AS t(id uuid, prospects int, "quietDays" int)),
   member AS (SELECT * FROM jsonb_to_recordset($3::jsonb) AS u(id uuid, "tenantId" uuid, weight float8)),
   prospect AS (
-    SELECT overlay(overlay(md5('prospect:' || k) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid AS id, t.id AS tenant_id, k, x.d,
+    SELECT overlay(overlay(md5('prospect:' || k) PLACING '4' FROM 13) PLACING '8' FROM 17)::uuid AS id, t.id AS tenant_id, k, y.d,
       CASE WHEN pg_temp.unit(k || ':owner') < 0.02 THEN $4::uuid
            WHEN pg_temp.unit(k || ':owner') < 0.03 THEN NULL
            ELSE o.ids[1 + floor(pg_temp.unit(k || ':who') * cardinality(o.ids))::int] END AS user_id,
       ($5::text[])[1 + floor(pg_temp.unit(k || ':first') * cardinality($5::text[]))::int] || ' '
         || ($6::text[])[1 + floor(pg_temp.unit(k || ':last') * cardinality($6::text[]))::int] AS full_name,
-      CASE WHEN x.s < 0.55 THEN 'complete' WHEN x.s < 0.7 THEN 'failed' WHEN x.s < 0.8 THEN 'in_progress' ELSE 'pending' END AS status,
-      x.start + ${ELAPSED("x.start")} * ((6 + 14 * pg_temp.unit(k || ':h')) / 24) AS updated_at
+      CASE WHEN y.s < 0.55 THEN 'complete' WHEN y.s < 0.7 THEN 'failed' WHEN y.s < 0.8 THEN 'in_progress' ELSE 'pending' END AS status,
+      day.start + ${ELAPSED("day.start")} * ((6 + 14 * pg_temp.unit(k || ':h')) / 24) AS updated_at
     FROM tenant t
     CROSS JOIN LATERAL (SELECT array_agg(m.id ORDER BY m.id) AS ids FROM member m WHERE m."tenantId" = t.id AND m.weight > 0) AS o
     CROSS JOIN generate_series(1, t.prospects) AS i
     CROSS JOIN LATERAL (SELECT t.id || ':' || i AS k) AS key
     CROSS JOIN LATERAL (SELECT t."quietDays" + floor(30 * pg_temp.unit(k || ':day'))::int AS d, pg_temp.unit(k || ':status') AS s) AS y
-    CROSS JOIN LATERAL (SELECT y.d, y.s, ${DAY_START("y.d")} AS start) AS x
+    CROSS JOIN LATERAL (SELECT ${DAY_START("y.d")} AS start) AS day
   ),
   shaped AS (
     SELECT p.*, CASE WHEN p.status = 'failed' THEN ($8::text[])[1 + floor(cardinality($8::text[]) * pg_temp.unit(k || ':failing'))::int] END AS failing
@@ -232,12 +351,12 @@ const INSERT_PROSPECTS = `
   INSERT INTO prospects (id, tenant_id, user_id, full_name, enrichment_status, enrichment_source_status, created_at, updated_at)
   SELECT p.id, p.tenant_id, p.user_id, p.full_name, p.status,
     CASE
-      WHEN p.status = 'pending' AND pg_temp.unit(k || ':untouched') < 0.6 THEN NULL
+      WHEN p.status = 'pending' AND pg_temp.unit(k || ':untouched') < 0.6 THEN NULL -- no source tried yet
       WHEN p.status = 'failed' AND pg_temp.unit(k || ':legacy') < 0.02 THEN '"failed"'
       WHEN p.status = 'failed' AND pg_temp.unit(k || ':legacy') < 0.03 THEN '[]'
       ELSE (
         SELECT jsonb_object_agg(src, CASE
-          WHEN r < 0.002 THEN to_jsonb(429)
+          WHEN r < 0.002 THEN to_jsonb(429) -- an HTTP code alone, no status
           WHEN r < 0.003 THEN jsonb_build_object('error', 'ECONNRESET: socket hang up')
           WHEN p.status = 'pending' THEN to_jsonb('pending'::text)
           WHEN incident OR src = p.failing OR r2 < CASE p.status WHEN 'failed' THEN 0.35 WHEN 'in_progress' THEN 0.15 ELSE 0.05 END THEN
@@ -276,12 +395,23 @@ export async function seedDemoData(pool: Pool, now: Date = new Date()): Promise<
     }
     const tenants = JSON.stringify(TENANTS);
     const users = JSON.stringify(USERS);
+    // Compiling these one-off queries with JIT costs PostgreSQL seconds; running them takes a fraction of that.
+    await c.query("SET LOCAL jit = off");
     await c.query(CREATE_UNIT);
     await c.query(INSERT_TENANTS, [now, tenants]);
     await c.query(INSERT_USERS, [now, users]);
     await c.query(INSERT_ACTIVITY, [now, tenants, users]);
     await c.query(INSERT_STRAY_ACTIVITY, [now, JSON.stringify(STRAY_ACTIVITY)]);
-    await c.query(INSERT_PROSPECTS, [now, tenants, users, DELETED_USER, FIRST_NAMES, LAST_NAMES, ERRORS, FLAKY_SOURCES]);
+    await c.query(INSERT_PROSPECTS, [
+      now,
+      tenants,
+      users,
+      DELETED_USER,
+      FIRST_NAMES,
+      LAST_NAMES,
+      ERRORS,
+      FLAKY_SOURCES,
+    ]);
     await c.query("DROP FUNCTION pg_temp.unit(text)");
     await c.query("COMMIT");
     return true;

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "../logger";
 import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
 import { createRequestHandler } from "./http";
+import { queryLimits } from "./limits";
 import { errorReportingPlugin } from "./plugins";
 import { buildGatewaySchema } from "./schema";
 
@@ -42,13 +43,18 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const replicaId = config.replicaId ?? `${hostname()}:${process.pid}`;
   const rollup = new RollupService({ db, log, config: config.rollup, replicaId });
   const httpServer: Server = createServer();
+  const limits = queryLimits({ production: config.production });
   const apollo = new ApolloServer<Context>({
     schema: await buildGatewaySchema(),
     formatError: formatError(config.production),
     includeStacktraceInErrorResponses: !config.production,
     introspection: true,
     csrfPrevention: true,
+    hideSchemaDetailsFromClientErrors: config.production,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     plugins: [
+      ...limits.plugins,
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       errorReportingPlugin({ production: config.production }),

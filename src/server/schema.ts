@@ -4,6 +4,7 @@ import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLList, Grap
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { authChecker } from "../auth/auth.decorator";
 import { QuotaResolver } from "../quota/quota.graphql";
+import { UsageResolver } from "../usage/usage.graphql";
 import { ViewerResolver } from "../viewer/viewer.graphql";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
@@ -11,6 +12,7 @@ import { DateScalar, DateTimeScalar } from "./scalars";
 const resolvers: NonEmptyArray<Function> = [
   ViewerResolver,
   QuotaResolver,
+  UsageResolver,
 ];
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { DEVELOPMENT_JWT_SECRET, loadConfig } from "./config";
+
+const root = join(__dirname, "..");
+const secret = "a-secret-that-is-long-enough-for-hs256-0123456789";
+
+describe("configuration", () => {
+  it("defaults to the embedded database with the development secret", () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: "embedded", dataDir: "./.data", demoData: true });
+    expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
+    expect(config.port).toBe(4000);
+    expect(config.rollup).toEqual({ enabled: true, cron: "0 1 * * *", lookbackDays: 3 });
+  });
+
+  it.each([
+    [{ PORT: "http" }, /^PORT: /],
+    [{ PORT: "70000" }, /^PORT: /],
+    [{ ROLLUP_CRON: "every night" }, /^ROLLUP_CRON: is not a valid cron expression/],
+    [{ ROLLUP_LOOKBACK_DAYS: "-1" }, /^ROLLUP_LOOKBACK_DAYS: /],
+    [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: must be a postgres/],
+    [{ DATABASE_URL: "postgresql://h/db" }, /^JWT_SECRET: or JWT_JWKS_URL is required with DATABASE_URL/],
+    [{ JWT_SECRET: secret, JWT_JWKS_URL: "https://issuer.example/jwks.json" }, /^JWT_SECRET: and JWT_JWKS_URL are both set/],
+    [{ JWT_SECRET: "short" }, /^JWT_SECRET: must be at least 32 characters$/],
+    [{ JWT_JWKS_URL: "not a url" }, /^JWT_JWKS_URL: /],
+    [{ NODE_ENV: "staging" }, /^NODE_ENV: /],
+  ])("refuses %j", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("never echoes a secret in its message", () => {
+    expect(() => loadConfig({ JWT_SECRET: "short-secret" })).toThrow(/^JWT_SECRET: must be at least 32 characters$/);
+  });
+
+  it("stops the start with one line naming the variable, a non-zero exit and no stack trace", () => {
+    const run = spawnSync(join(root, "node_modules", ".bin", "tsx"), ["src/main.ts"], {
+      cwd: root,
+      env: { PATH: process.env.PATH, ROLLUP_CRON: "61 * * * *" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toEqual(['Configuration error: ROLLUP_CRON: is not a valid cron expression (got "61 * * * *")']);
+  });
+});

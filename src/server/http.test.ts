@@ -1,0 +1,131 @@
+import { getIntrospectionQuery } from "graphql";
+import { Role } from "../auth/role";
+import { viewerWithoutRow } from "../test/factories";
+import { startTestGateway, type TestGateway } from "../test/test-gateway";
+import { QUERY_LIMITS } from "./limits";
+
+let gateway: TestGateway;
+let superAdmin: string;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  superAdmin = await gateway.token(viewerWithoutRow(Role.SUPER_ADMIN, null));
+});
+afterAll(() => gateway.stop());
+
+async function post(body: string, headers: Record<string, string> = {}) {
+  const response = await gateway.fetch("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${superAdmin}`, ...headers },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: safeJson(text), statements: Number(response.headers.get("x-sql-statements") ?? 0) };
+}
+
+function safeJson(text: string): { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown } {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+/** After every attack the gateway still answers. */
+afterEach(async () => {
+  expect((await gateway.fetch("/healthz")).status).toBe(200);
+});
+
+describe("endpoints", () => {
+  it("/healthz and /readyz answer 200 while the database is up", async () => {
+    expect(await (await gateway.fetch("/healthz")).json()).toEqual({ status: "ok" });
+    const ready = await gateway.fetch("/readyz");
+    expect(ready.status).toBe(200);
+  });
+
+  it("serves GraphiQL to a browser from the gateway's own files, with no external URL", async () => {
+    const page = await gateway.fetch("/graphql", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain("GraphiQL");
+    expect(html).not.toMatch(/https?:\/\//);
+    for (const [, asset] of html.matchAll(/(?:src|href)="([^"]+)"/g)) {
+      if (asset.startsWith("data:")) continue;
+      expect(asset).toMatch(/^\/graphql\/assets\//);
+      expect((await gateway.fetch(asset)).status).toBe(200);
+    }
+    expect((await gateway.fetch("/graphql/assets/..%2Fpackage.json")).status).toBe(404);
+  });
+
+  it("answers unknown paths with 404", async () => {
+    expect((await gateway.fetch("/nope")).status).toBe(404);
+  });
+});
+
+describe("requests that are not valid GraphQL get HTTP 400", () => {
+  it.each([
+    ["a syntax error", JSON.stringify({ query: "{ viewer { id " })],
+    ["an unknown field", JSON.stringify({ query: "{ viewer { nope } }" })],
+    ["a variable of the wrong type", JSON.stringify({ query: "query($d: Int!) { enrichmentHealth(days: $d) { days } }", variables: { d: "x" } })],
+    ["no query", JSON.stringify({})],
+    ["a batched array", JSON.stringify([{ query: "{ viewer { id } }" }, { query: "{ viewer { id } }" }])],
+    ["malformed JSON", "{ not json"],
+  ])("%s", async (_name, body) => {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    expect(response.json.errors?.length).toBeGreaterThan(0);
+    expect(response.statements).toBe(0);
+    expect(response.text).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses a body that is not JSON (415) and one over the size cap (413)", async () => {
+    expect((await post("query { viewer { id } }", { "content-type": "text/plain" })).status).toBe(415);
+    const huge = JSON.stringify({ query: `{ viewer { id } } #${"x".repeat(1024 * 1024)}` });
+    expect((await post(huge)).status).toBe(413);
+  });
+});
+
+describe("GET and CSRF", () => {
+  it("answers a GET query that carries a preflight header, and refuses a simple GET (CSRF)", async () => {
+    const query = encodeURIComponent("{ apiQuota { status } }");
+    const withHeader = await gateway.fetch(`/graphql?query=${query}`, {
+      headers: { authorization: `Bearer ${superAdmin}`, "apollo-require-preflight": "true" },
+    });
+    expect(withHeader.status).toBe(200);
+    expect(await withHeader.json()).toEqual({ data: { apiQuota: { status: "COMING_SOON" } } });
+    const simple = await gateway.fetch(`/graphql?query=${query}`);
+    expect(simple.status).toBe(400);
+  });
+
+  it("refuses a mutation over GET", async () => {
+    const mutation = encodeURIComponent("mutation { runRollup { status } }");
+    const response = await gateway.fetch(`/graphql?query=${mutation}`, {
+      headers: { authorization: `Bearer ${superAdmin}`, "apollo-require-preflight": "true" },
+    });
+    expect(response.status).toBe(405);
+  });
+});
+
+describe("query limits reject before any SQL is sent", () => {
+  it("let GraphiQL's own introspection query through", async () => {
+    const response = await post(JSON.stringify({ query: getIntrospectionQuery() }));
+    expect(response.status).toBe(200);
+    expect(response.json.errors).toBeUndefined();
+  });
+
+  const cases: Array<[string, string, string]> = [
+    ["depth", `{ __schema { types { fields { type ${"{ ofType ".repeat(QUERY_LIMITS.depth)}{ name }${" }".repeat(QUERY_LIMITS.depth)} } } } }`, "QUERY_LIMIT_DEPTH"],
+    ["aliases (1,000 of a heavy field)", `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}:usageMetrics{range}`).join(" ")} }`, "QUERY_LIMIT_TOKENS"],
+    ["aliases", `{ ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`, "QUERY_LIMIT_ALIASES"],
+    ["__typename aliases", `{ viewer { ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `t${i}: __typename`).join(" ")} } }`, "QUERY_LIMIT_ALIASES"],
+    ["directives", `{ viewer { id ${"@include(if: true) ".repeat(QUERY_LIMITS.directives + 1)} } }`, "QUERY_LIMIT_DIRECTIVES"],
+    ["tokens", `{ viewer { ${"id ".repeat(QUERY_LIMITS.tokens + 1)} } }`, "QUERY_LIMIT_TOKENS"],
+    ["cost", `{ ${Array.from({ length: 15 }, (_, i) => `t${i}: tenantActivity { users { id fullName searches7d enrichments7d exports7d } id name userCount searches7d enrichments7d exports7d lastActive }`).join(" ")} }`, "QUERY_LIMIT_COST"],
+  ];
+
+  it.each(cases)("%s", async (_name, query, code) => {
+    const response = await post(JSON.stringify({ query }));
+    expect(response.status).toBe(400);
+    expect(response.json.errors?.map((error) => error.extensions?.code)).toContain(code);
+    expect(response.statements).toBe(0);
+  });
+});
