@@ -15,14 +15,17 @@ export interface Context {
   rollup: RollupService;
   requestId: string;
   log: Logger;
+  /** Filled in as Apollo resolves the request, for the request's log line and metrics. */
+  report: { operation?: string; errorCodes: string[] };
   /** This request's instance of a loader, created on first use; nothing is cached across requests. */
   loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V>;
 }
 
-export function createContext(fields: Omit<Context, "loader">): Context {
+export function createContext(fields: Omit<Context, "loader" | "report">): Context {
   const loaders = new Map<LoaderDefinition<unknown, unknown>, DataLoader<unknown, unknown>>();
   return {
     ...fields,
+    report: { errorCodes: [] },
     loader<K, V>(definition: LoaderDefinition<K, V>) {
       let loader = loaders.get(definition as LoaderDefinition<unknown, unknown>);
       if (!loader) {

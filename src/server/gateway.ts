@@ -15,6 +15,7 @@ import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
 import { createRequestHandler } from "./http";
 import { queryLimits } from "./limits";
+import { createMetrics } from "./metrics";
 import { errorReportingPlugin } from "./plugins";
 import { buildGatewaySchema } from "./schema";
 
@@ -71,6 +72,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       contextFor: ({ viewer, requestId, log: requestLog }) =>
         createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
       isReady: () => isDatabaseReachable(db),
+      metrics: createMetrics(db),
     }),
   );
   await new Promise<void>((resolve, reject) => {

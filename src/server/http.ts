@@ -5,6 +5,7 @@ import type { TokenVerifier } from "../auth/token";
 import { countStatements, type StatementTally } from "../db/statement-counter";
 import type { Logger } from "../logger";
 import type { Context } from "./context";
+import type { Metrics } from "./metrics";
 import { graphiqlAsset, graphiqlPage } from "./graphiql";
 
 /** Dashboard queries are a few KB; anything near this is an attack or a mistake. */
@@ -16,6 +17,7 @@ export interface HttpDependencies {
   verifyToken: TokenVerifier;
   contextFor(fields: { viewer: Context["viewer"]; requestId: string; log: Logger }): Context;
   isReady(): Promise<boolean>;
+  metrics: Metrics;
   log: Logger;
 }
 
@@ -39,6 +41,11 @@ export function createRequestHandler(deps: HttpDependencies) {
     const url = new URL(req.url ?? "/", "http://gateway.local");
     try {
       if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+      if (url.pathname === "/metrics" && req.method === "GET") {
+        const body = await deps.metrics.registry.metrics();
+        res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
+        return void res.end(body);
+      }
       if (url.pathname === "/readyz") {
         const ready = await deps.isReady();
         return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "database unreachable" });
@@ -83,17 +90,29 @@ async function handleGraphQL(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
+  const started = process.hrtime.bigint();
   const viewer = await deps.verifyToken(headers.get("authorization"));
   const tally: StatementTally = { statements: 0 };
+  let context: Context | undefined;
   const result = await countStatements(tally, () =>
     deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method as string, headers, search: url.search, body },
-      context: async () => deps.contextFor({ viewer, requestId, log }),
+      context: async () => (context = deps.contextFor({ viewer, requestId, log })),
     }),
   );
+  const status = result.status ?? 200;
+  const observation = {
+    operation: context?.report.operation,
+    status,
+    errorCodes: context?.report.errorCodes ?? [],
+    statements: tally.statements,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+  deps.metrics.observe(observation);
+  log.info({ ...observation, ms: Math.round(observation.seconds * 1000), viewer: viewer?.id }, "graphql request");
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.setHeader("x-sql-statements", String(tally.statements));
-  res.statusCode = result.status ?? 200;
+  res.statusCode = status;
   if (result.body.kind === "complete") return void res.end(result.body.string);
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();

@@ -13,7 +13,8 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ contextValue, document }) {
+        async didResolveOperation({ contextValue, document, operationName }) {
+          contextValue.report.operation = operationName ?? undefined;
           if (production && contextValue.viewer?.role !== Role.SUPER_ADMIN && usesIntrospection(document)) {
             throw forbidden("Introspection is open to super admins only");
           }
@@ -25,6 +26,7 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
+          contextValue.report.errorCodes = response.body.singleResult.errors.map((error) => String(error.extensions?.code));
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
             ...error,
             extensions: { ...error.extensions, requestId: contextValue.requestId },

@@ -3,13 +3,27 @@ import { printSchemaWithDirectives } from "@graphql-tools/utils";
 import { DirectiveLocation, GraphQLDirective, GraphQLEnumType, GraphQLList, GraphQLNonNull, GraphQLSchema } from "graphql";
 import { buildSchema, type NonEmptyArray } from "type-graphql";
 import { authChecker } from "../auth/auth.decorator";
+import { ActivityResolver } from "../activity/activity.graphql";
+import { EnrichmentResolver } from "../enrichment/enrichment.graphql";
+import { ErrorFeedResolver } from "../error-feed/error-feed.graphql";
+import { FunnelResolver } from "../funnel/funnel.graphql";
+import { PulseResolver } from "../pulse/pulse.graphql";
 import { QuotaResolver } from "../quota/quota.graphql";
+import { RollupResolver } from "../rollup/rollup.graphql";
+import { TenantsResolver } from "../tenants/tenants.graphql";
 import { UsageResolver } from "../usage/usage.graphql";
 import { ViewerResolver } from "../viewer/viewer.graphql";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
 /** Every resolver of the gateway: adding a feature adds one line here. */
 const resolvers: NonEmptyArray<Function> = [
+  PulseResolver,
+  TenantsResolver,
+  EnrichmentResolver,
+  FunnelResolver,
+  ErrorFeedResolver,
+  ActivityResolver,
+  RollupResolver,
   ViewerResolver,
   QuotaResolver,
   UsageResolver,
