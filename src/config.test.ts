@@ -21,7 +21,10 @@ describe("configuration", () => {
     [{ ROLLUP_LOOKBACK_DAYS: "-1" }, /^ROLLUP_LOOKBACK_DAYS: /],
     [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: must be a postgres/],
     [{ DATABASE_URL: "postgresql://h/db" }, /^JWT_SECRET: or JWT_JWKS_URL is required with DATABASE_URL/],
-    [{ JWT_SECRET: secret, JWT_JWKS_URL: "https://issuer.example/jwks.json" }, /^JWT_SECRET: and JWT_JWKS_URL are both set/],
+    [
+      { JWT_SECRET: secret, JWT_JWKS_URL: "https://issuer.example/jwks.json" },
+      /^JWT_SECRET: and JWT_JWKS_URL are both set/,
+    ],
     [{ JWT_SECRET: "short" }, /^JWT_SECRET: must be at least 32 characters$/],
     [{ JWT_JWKS_URL: "not a url" }, /^JWT_JWKS_URL: /],
     [{ NODE_ENV: "staging" }, /^NODE_ENV: /],
@@ -42,6 +45,8 @@ describe("configuration", () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr.trim().split("\n")).toEqual(['Configuration error: ROLLUP_CRON: is not a valid cron expression (got "61 * * * *")']);
+    expect(run.stderr.trim().split("\n")).toEqual([
+      'Configuration error: ROLLUP_CRON: is not a valid cron expression (got "61 * * * *")',
+    ]);
   });
 });

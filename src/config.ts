@@ -47,7 +47,8 @@ const environment = z
       ctx.addIssue({
         code: "custom",
         path: ["JWT_SECRET"],
-        message: "or JWT_JWKS_URL is required with DATABASE_URL (the development secret is for the embedded database only)",
+        message:
+          "or JWT_JWKS_URL is required with DATABASE_URL (the development secret is for the embedded database only)",
       });
     }
   });

@@ -47,7 +47,10 @@ function refinedCode(formatted: GraphQLFormattedError, error: unknown): string |
   const original = error instanceof GraphQLError ? error.originalError : undefined;
   const code = original instanceof GraphQLError ? original.extensions.code : undefined;
   if (typeof code === "string" && (code.startsWith("QUERY_LIMIT_") || code === ErrorCode.BAD_USER_INPUT)) return code;
-  if (formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" && /Document contains more th\w+ \d+ tokens/.test(formatted.message)) {
+  if (
+    formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" &&
+    /Document contains more th\w+ \d+ tokens/.test(formatted.message)
+  ) {
     return "QUERY_LIMIT_TOKENS";
   }
   return undefined;
@@ -70,7 +73,8 @@ export function formatError(production: boolean) {
     const code = refinedCode(formatted, error);
     if (code) return { ...formatted, extensions: { ...formatted.extensions, code } };
     if (isClientError(formatted)) return formatted;
-    if (!production) return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
+    if (!production)
+      return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     return {
       message: "Internal server error",
       locations: formatted.locations,

@@ -25,7 +25,11 @@ async function main(): Promise<void> {
       "Paste one of these in GraphiQL's Headers tab:",
     ];
     for (const user of Object.values(DEMO_USERS)) {
-      const token = await signToken(config.jwt.secret, { id: user.id, role: user.role as Role, tenantId: user.tenantId }, { expiresIn: "30d" });
+      const token = await signToken(
+        config.jwt.secret,
+        { id: user.id, role: user.role as Role, tenantId: user.tenantId },
+        { expiresIn: "30d" },
+      );
       lines.push(`  ${user.role.padEnd(12)} ${user.fullName}: {"Authorization": "Bearer ${token}"}`);
     }
     process.stdout.write(`\n${lines.join("\n")}\n\n`);

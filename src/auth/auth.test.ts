@@ -45,7 +45,9 @@ describe("viewer", () => {
       const user = await createUser(gateway.db.pool, { tenantId, role, fullName: `Ada ${role}` });
       const { status, body } = await gateway.query(ViewerQuery, {}, { viewer: user });
       expect(status).toBe(200);
-      expect(body).toEqual({ data: { viewer: { id: user.id, role: role.toUpperCase(), tenantId, fullName: `Ada ${role}` } } });
+      expect(body).toEqual({
+        data: { viewer: { id: user.id, role: role.toUpperCase(), tenantId, fullName: `Ada ${role}` } },
+      });
     }
     const staff = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN, fullName: "Grace" });
     const { body } = await gateway.query(ViewerQuery, {}, { viewer: staff });
@@ -65,15 +67,78 @@ describe("tokens that leave the caller anonymous", () => {
   const cases: Array<[string, () => Promise<string>]> = [
     ["no token", async () => ""],
     ["garbage", async () => "not-a-jwt"],
-    ["expired", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(secret)],
-    ["without exp", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).sign(secret)],
-    ["signed with another secret", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(new TextEncoder().encode("another-secret-another-secret-another-secret"))],
-    ["alg none", async () => new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode()],
-    ["HS512 instead of the pinned HS256", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS512" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
-    ["a top-level role claim only", () => new SignJWT({ role: "super_admin" }).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
-    ["an unknown role", () => new SignJWT(claims("owner", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
-    ["an upper-case role", () => new SignJWT(claims("SUPER_ADMIN")).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setExpirationTime("1h").sign(secret)],
-    ["nbf in the future", () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).setNotBefore("10m").setExpirationTime("1h").sign(secret)],
+    [
+      "expired",
+      () =>
+        new SignJWT(claims("agent", tenant))
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
+          .sign(secret),
+    ],
+    [
+      "without exp",
+      () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).sign(secret),
+    ],
+    [
+      "signed with another secret",
+      () =>
+        new SignJWT(claims("agent", tenant))
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setExpirationTime("1h")
+          .sign(new TextEncoder().encode("another-secret-another-secret-another-secret")),
+    ],
+    [
+      "alg none",
+      async () => new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode(),
+    ],
+    [
+      "HS512 instead of the pinned HS256",
+      () =>
+        new SignJWT(claims("agent", tenant))
+          .setProtectedHeader({ alg: "HS512" })
+          .setSubject(sub)
+          .setExpirationTime("1h")
+          .sign(secret),
+    ],
+    [
+      "a top-level role claim only",
+      () =>
+        new SignJWT({ role: "super_admin" })
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setExpirationTime("1h")
+          .sign(secret),
+    ],
+    [
+      "an unknown role",
+      () =>
+        new SignJWT(claims("owner", tenant))
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setExpirationTime("1h")
+          .sign(secret),
+    ],
+    [
+      "an upper-case role",
+      () =>
+        new SignJWT(claims("SUPER_ADMIN"))
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setExpirationTime("1h")
+          .sign(secret),
+    ],
+    [
+      "nbf in the future",
+      () =>
+        new SignJWT(claims("agent", tenant))
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(sub)
+          .setNotBefore("10m")
+          .setExpirationTime("1h")
+          .sign(secret),
+    ],
   ];
 
   it.each(cases)("%s -> UNAUTHENTICATED", async (_name, mint) => {

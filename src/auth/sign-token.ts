@@ -10,7 +10,9 @@ export async function signToken(
   viewer: Viewer,
   options: { expiresIn?: string; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ app_metadata: { role: viewer.role, ...(viewer.tenantId ? { tenant_id: viewer.tenantId } : {}) } })
+  let jwt = new SignJWT({
+    app_metadata: { role: viewer.role, ...(viewer.tenantId ? { tenant_id: viewer.tenantId } : {}) },
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(viewer.id)
     .setIssuedAt()

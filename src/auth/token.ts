@@ -7,7 +7,18 @@ import type { Viewer } from "./viewer";
 const CLOCK_TOLERANCE_SECONDS = 30;
 /** A real token is well under this; larger headers are not even parsed. */
 const MAX_TOKEN_LENGTH = 8192;
-const ASYMMETRIC_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const ASYMMETRIC_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;

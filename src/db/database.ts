@@ -15,7 +15,9 @@ export interface Database {
 export async function openDatabase(config: Pick<Config, "database" | "pool">): Promise<Database> {
   const embedded = config.database.kind === "embedded" ? await startEmbeddedDatabase(config.database.dataDir) : null;
   const pool = new CountingPool({
-    ...(embedded ? embedded.connection : { connectionString: config.database.kind === "postgres" ? config.database.url : "" }),
+    ...(embedded
+      ? embedded.connection
+      : { connectionString: config.database.kind === "postgres" ? config.database.url : "" }),
     max: embedded ? 1 : config.pool.max,
     connectionTimeoutMillis: config.pool.connectTimeoutMs,
     idleTimeoutMillis: 30_000,

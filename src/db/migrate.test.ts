@@ -16,8 +16,22 @@ function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
       const column = /@map\("(\w+)"\)/.exec(attributes)?.[1] ?? name;
       const nativeType = /@db\.(\w+)/.exec(attributes)?.[1];
       const type =
-        nativeType === "Uuid" ? "uuid" : nativeType === "Date" ? "date" : nativeType === "Timestamptz" ? "timestamp with time zone"
-          : ({ String: "text", Boolean: "boolean", Int: "integer", BigInt: "bigint", Json: "jsonb", DateTime: "timestamp without time zone" } as Record<string, string>)[prismaType];
+        nativeType === "Uuid"
+          ? "uuid"
+          : nativeType === "Date"
+            ? "date"
+            : nativeType === "Timestamptz"
+              ? "timestamp with time zone"
+              : (
+                  {
+                    String: "text",
+                    Boolean: "boolean",
+                    Int: "integer",
+                    BigInt: "bigint",
+                    Json: "jsonb",
+                    DateTime: "timestamp without time zone",
+                  } as Record<string, string>
+                )[prismaType];
       columns.set(`${table}.${column}`, { type, nullable: optional === "?" });
     }
   }
@@ -50,10 +64,14 @@ describe("migrations", () => {
   });
 
   it("leave the platform's rows alone when they run again", async () => {
-    await gateway.db.pool.query(`INSERT INTO tenants (id, name) VALUES ('0d000000-0000-4000-8000-000000000001', 'Kept')`);
+    await gateway.db.pool.query(
+      `INSERT INTO tenants (id, name) VALUES ('0d000000-0000-4000-8000-000000000001', 'Kept')`,
+    );
     await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
     expect((await applyMigrations(gateway.db.pool)).length).toBe(readMigrations().length);
-    const { rows } = await gateway.db.pool.query(`SELECT name FROM tenants WHERE id = '0d000000-0000-4000-8000-000000000001'`);
+    const { rows } = await gateway.db.pool.query(
+      `SELECT name FROM tenants WHERE id = '0d000000-0000-4000-8000-000000000001'`,
+    );
     expect(rows).toEqual([{ name: "Kept" }]);
   });
 

@@ -65,10 +65,9 @@ export async function applyMigrations(pool: Pool, migrations = readMigrations())
         [id, migration.checksum, migration.name],
       );
       await client.query(migration.sql);
-      await client.query(
-        `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-        [id],
-      );
+      await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+        id,
+      ]);
     }
     return pending.map((migration) => migration.name);
   } finally {

@@ -36,7 +36,8 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   try {
     const applied = await applyMigrations(db.pool);
     if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
-    if (config.database.kind === "embedded" && config.database.demoData && (await seedDemoData(db.pool))) log.info("embedded database seeded with demo data");
+    if (config.database.kind === "embedded" && config.database.demoData && (await seedDemoData(db.pool)))
+      log.info("embedded database seeded with demo data");
   } catch (error) {
     await db.close();
     throw error;

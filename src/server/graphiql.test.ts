@@ -5,7 +5,16 @@ import { startTestGateway, type TestGateway } from "../test/test-gateway";
 
 /** Debian's chromium (installed by .ci/run); its own networking is off, so any outside request would show. */
 const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+];
 
 let gateway: TestGateway;
 let browser: Browser;
@@ -42,7 +51,13 @@ it("GraphiQL works in a browser with no network: a query with a token in the hea
 
   const result = page.locator(".result-window");
   await result.filter({ hasText: agent.id }).waitFor();
-  expect(JSON.parse(await result.locator(".CodeMirror").evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()))).toEqual({
+  expect(
+    JSON.parse(
+      await result
+        .locator(".CodeMirror")
+        .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()),
+    ),
+  ).toEqual({
     data: { viewer: { id: agent.id, role: "AGENT" } },
   });
   expect(outside).toEqual([]);

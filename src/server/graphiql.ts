@@ -23,10 +23,7 @@ const JS = "text/javascript; charset=utf-8";
 // is a lookup key and never becomes part of a filesystem path.
 // A Map (not an object literal) so names like "__proto__" or "constructor" miss.
 const SOURCES = new Map<string, AssetSource>([
-  [
-    "react.js",
-    { pkg: "react", file: "umd/react.production.min.js", contentType: JS },
-  ],
+  ["react.js", { pkg: "react", file: "umd/react.production.min.js", contentType: JS }],
   [
     "react-dom.js",
     {
@@ -37,10 +34,7 @@ const SOURCES = new Map<string, AssetSource>([
   ],
   // Expects the React / ReactDOM globals set by the two bundles above, and
   // bundles its own copy of graphql-js, so no further files are needed.
-  [
-    "graphiql.js",
-    { pkg: "graphiql", file: "dist/index.umd.js", contentType: JS },
-  ],
+  ["graphiql.js", { pkg: "graphiql", file: "dist/index.umd.js", contentType: JS }],
   [
     "graphiql.css",
     {
@@ -59,9 +53,7 @@ function packageFile(pkg: string, file: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 }
 
-export function graphiqlAsset(
-  name: string,
-): { body: Buffer; contentType: string } | null {
+export function graphiqlAsset(name: string): { body: Buffer; contentType: string } | null {
   const source = SOURCES.get(name);
   if (!source) return null;
   let asset = cache.get(name);

@@ -19,7 +19,12 @@ async function post(body: string, headers: Record<string, string> = {}) {
     body,
   });
   const text = await response.text();
-  return { status: response.status, text, json: safeJson(text), statements: Number(response.headers.get("x-sql-statements") ?? 0) };
+  return {
+    status: response.status,
+    text,
+    json: safeJson(text),
+    statements: Number(response.headers.get("x-sql-statements") ?? 0),
+  };
 }
 
 function safeJson(text: string): { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown } {
@@ -78,7 +83,10 @@ describe("requests that are not valid GraphQL get HTTP 400", () => {
   it.each([
     ["a syntax error", JSON.stringify({ query: "{ viewer { id " })],
     ["an unknown field", JSON.stringify({ query: "{ viewer { nope } }" })],
-    ["a variable of the wrong type", JSON.stringify({ query: "query($d: Int!) { enrichmentHealth(days: $d) { days } }", variables: { d: "x" } })],
+    [
+      "a variable of the wrong type",
+      JSON.stringify({ query: "query($d: Int!) { enrichmentHealth(days: $d) { days } }", variables: { d: "x" } }),
+    ],
     ["no query", JSON.stringify({})],
     ["a batched array", JSON.stringify([{ query: "{ viewer { id } }" }, { query: "{ viewer { id } }" }])],
     ["malformed JSON", "{ not json"],
@@ -126,13 +134,37 @@ describe("query limits reject before any SQL is sent", () => {
   });
 
   const cases: Array<[string, string, string]> = [
-    ["depth", `{ __schema { types { fields { type ${"{ ofType ".repeat(QUERY_LIMITS.depth)}{ name }${" }".repeat(QUERY_LIMITS.depth)} } } } }`, "QUERY_LIMIT_DEPTH"],
-    ["aliases (1,000 of a heavy field)", `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}:usageMetrics{range}`).join(" ")} }`, "QUERY_LIMIT_TOKENS"],
-    ["aliases", `{ ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`, "QUERY_LIMIT_ALIASES"],
-    ["__typename aliases", `{ viewer { ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `t${i}: __typename`).join(" ")} } }`, "QUERY_LIMIT_ALIASES"],
-    ["directives", `{ viewer { id ${"@include(if: true) ".repeat(QUERY_LIMITS.directives + 1)} } }`, "QUERY_LIMIT_DIRECTIVES"],
+    [
+      "depth",
+      `{ __schema { types { fields { type ${"{ ofType ".repeat(QUERY_LIMITS.depth)}{ name }${" }".repeat(QUERY_LIMITS.depth)} } } } }`,
+      "QUERY_LIMIT_DEPTH",
+    ],
+    [
+      "aliases (1,000 of a heavy field)",
+      `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}:usageMetrics{range}`).join(" ")} }`,
+      "QUERY_LIMIT_TOKENS",
+    ],
+    [
+      "aliases",
+      `{ ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `a${i}: viewer { id }`).join(" ")} }`,
+      "QUERY_LIMIT_ALIASES",
+    ],
+    [
+      "__typename aliases",
+      `{ viewer { ${Array.from({ length: QUERY_LIMITS.aliases + 1 }, (_, i) => `t${i}: __typename`).join(" ")} } }`,
+      "QUERY_LIMIT_ALIASES",
+    ],
+    [
+      "directives",
+      `{ viewer { id ${"@include(if: true) ".repeat(QUERY_LIMITS.directives + 1)} } }`,
+      "QUERY_LIMIT_DIRECTIVES",
+    ],
     ["tokens", `{ viewer { ${"id ".repeat(QUERY_LIMITS.tokens + 1)} } }`, "QUERY_LIMIT_TOKENS"],
-    ["cost", `{ ${"tenantActivity { users { id fullName searches7d enrichments7d exports7d } id name userCount searches7d enrichments7d exports7d lastActive } ".repeat(60)} }`, "QUERY_LIMIT_COST"],
+    [
+      "cost",
+      `{ ${"tenantActivity { users { id fullName searches7d enrichments7d exports7d } id name userCount searches7d enrichments7d exports7d lastActive } ".repeat(60)} }`,
+      "QUERY_LIMIT_COST",
+    ],
   ];
 
   it.each(cases)("%s", async (_name, query, code) => {

@@ -64,10 +64,14 @@ export function createRequestHandler(deps: HttpDependencies) {
       await handleGraphQL(deps, req, res, url, requestId, log);
     } catch (error) {
       if (error instanceof HttpError) {
-        return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code, requestId } }] });
+        return sendJson(res, error.status, {
+          errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
+        });
       }
       log.error({ err: error }, "request failed");
-      sendJson(res, 500, { errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }] });
+      sendJson(res, 500, {
+        errors: [{ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR", requestId } }],
+      });
     }
   };
 }
@@ -85,7 +89,8 @@ async function handleGraphQL(
     throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use POST (or GET for queries)");
   }
   const body = req.method === "POST" ? await readJsonBody(req) : undefined;
-  if (Array.isArray(body)) throw new HttpError(400, "BAD_REQUEST", "Batched requests are not supported: send one operation per request");
+  if (Array.isArray(body))
+    throw new HttpError(400, "BAD_REQUEST", "Batched requests are not supported: send one operation per request");
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);

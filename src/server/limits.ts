@@ -39,7 +39,12 @@ function rejectWith(code: string) {
 
 export function queryLimits({ production }: { production: boolean }) {
   const { plugins, validationRules } = new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.depth, ignoreIntrospection: false, flattenFragments: true, ...rejectWith(LimitCode.depth) },
+    maxDepth: {
+      n: QUERY_LIMITS.depth,
+      ignoreIntrospection: false,
+      flattenFragments: true,
+      ...rejectWith(LimitCode.depth),
+    },
     maxAliases: { n: QUERY_LIMITS.aliases, allowList: [], ...rejectWith(LimitCode.aliases) },
     maxDirectives: { n: QUERY_LIMITS.directives, ...rejectWith(LimitCode.directives) },
     // The parser's own limit (parseOptions) stops earlier and answers 400; see queryLimits' parseOptions.

@@ -73,7 +73,8 @@ export function createMetrics(db: Database): Metrics {
   return {
     registry,
     observe(observation) {
-      const name = observation.operation && OPERATION_NAME.test(observation.operation) ? observation.operation : "anonymous";
+      const name =
+        observation.operation && OPERATION_NAME.test(observation.operation) ? observation.operation : "anonymous";
       if (!seen.has(name) && seen.size < MAX_OPERATION_LABELS) seen.add(name);
       const operation = seen.has(name) ? name : "other";
       requests.inc({ operation, outcome: outcomeOf(observation) });

@@ -21,12 +21,15 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
         },
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
-            if (!isClientError(error)) contextValue.log.error({ err: error.originalError ?? error, path: error.path }, error.message);
+            if (!isClientError(error))
+              contextValue.log.error({ err: error.originalError ?? error, path: error.path }, error.message);
           }
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
-          contextValue.report.errorCodes = response.body.singleResult.errors.map((error) => String(error.extensions?.code));
+          contextValue.report.errorCodes = response.body.singleResult.errors.map((error) =>
+            String(error.extensions?.code),
+          );
           response.body.singleResult.errors = response.body.singleResult.errors.map((error) => ({
             ...error,
             extensions: { ...error.extensions, requestId: contextValue.requestId },

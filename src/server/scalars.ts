@@ -20,7 +20,9 @@ function parseDateTime(value: unknown): Date {
     const date = new Date(value);
     if (!Number.isNaN(date.getTime()) && parseCalendarDateSafe(value.slice(0, 10))) return date;
   }
-  throw badUserInput(`DateTime must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T14:30:00.000Z; got ${preview(value)}`);
+  throw badUserInput(
+    `DateTime must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T14:30:00.000Z; got ${preview(value)}`,
+  );
 }
 
 function parseCalendarDateSafe(value: string): boolean {

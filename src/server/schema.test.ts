@@ -8,11 +8,16 @@ import { buildGatewaySchema, printGatewaySchema } from "./schema";
 const root = join(__dirname, "..", "..");
 const contractFile = join(root, "..", "shared", "contract", "schema.graphql");
 
-function authRoles(node: { directives?: readonly { name: { value: string }; arguments?: readonly unknown[] }[] } | null | undefined) {
+function authRoles(
+  node: { directives?: readonly { name: { value: string }; arguments?: readonly unknown[] }[] } | null | undefined,
+) {
   const directive = node?.directives?.find((d) => d.name.value === "auth");
   if (!directive) return null;
   const [argument] = directive.arguments as { value: { values: { value: string }[] } }[];
-  return argument.value.values.map((v) => v.value).sort().join(",");
+  return argument.value.values
+    .map((v) => v.value)
+    .sort()
+    .join(",");
 }
 
 describe("schema.graphql", () => {

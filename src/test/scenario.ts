@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { Role } from "../auth/role";
-import { createTenant, createUser, insertActivity, insertProspects, type ActivityRow, type ProspectRow } from "./factories";
+import {
+  createTenant,
+  createUser,
+  insertActivity,
+  insertProspects,
+  type ActivityRow,
+  type ProspectRow,
+} from "./factories";
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same scenario. */
 export function prng(seed: number): () => number {
@@ -47,7 +54,9 @@ export interface Scenario {
 }
 
 export async function databaseToday(pool: Pool): Promise<string> {
-  const { rows } = await pool.query<{ today: string }>(`SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`);
+  const { rows } = await pool.query<{ today: string }>(
+    `SELECT to_char((now() AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS today`,
+  );
   return rows[0].today;
 }
 
@@ -126,11 +135,21 @@ export async function seedScenario(pool: Pool, seed: number): Promise<Scenario> 
     }
   }
   for (const offset of [0, DAY - 1]) {
-    activity.push({ tenantId: tenantIds[0], userId: pick(actors(tenantIds[0])), actionType: "search_executed", createdAt: new Date(todayStart + offset) });
+    activity.push({
+      tenantId: tenantIds[0],
+      userId: pick(actors(tenantIds[0])),
+      actionType: "search_executed",
+      createdAt: new Date(todayStart + offset),
+    });
   }
   // A user of one tenant active in another (counted in that tenant's breakdown).
   const visitor = usersByTenant.get(tenantIds[1])?.[0] as string;
-  activity.push({ tenantId: tenantIds[0], userId: visitor, actionType: "csv_exported", createdAt: new Date(todayStart - 2 * DAY) });
+  activity.push({
+    tenantId: tenantIds[0],
+    userId: visitor,
+    actionType: "csv_exported",
+    createdAt: new Date(todayStart - 2 * DAY),
+  });
   await insertActivity(pool, activity);
 
   const prospects: ProspectRow[] = [];
@@ -139,7 +158,9 @@ export async function seedScenario(pool: Pool, seed: number): Promise<Scenario> 
     const tenantId = pick([...tenantIds, inactiveTenantId, danglingTenantId]);
     const day = Math.floor(random() * 20);
     const updatedAt =
-      random() < 0.1 ? tiedUpdatedAt : new Date(todayStart - day * DAY + (random() < 0.2 ? pick([0, DAY - 1]) : Math.floor(random() * DAY)));
+      random() < 0.1
+        ? tiedUpdatedAt
+        : new Date(todayStart - day * DAY + (random() < 0.2 ? pick([0, DAY - 1]) : Math.floor(random() * DAY)));
     prospects.push({
       tenantId,
       userId: random() < 0.1 ? null : pick(actors(tenantId)),
@@ -156,10 +177,48 @@ export async function seedScenario(pool: Pool, seed: number): Promise<Scenario> 
         tenantId: tenantIds[0],
         userId: null,
         enrichmentStatus: "failed",
-        enrichmentSourceStatus: { exa: { status: "failed", error: pick(ERRORS), at: new Date(todayStart).toISOString() } },
+        enrichmentSourceStatus: {
+          exa: { status: "failed", error: pick(ERRORS), at: new Date(todayStart).toISOString() },
+        },
         updatedAt: new Date(todayStart - day * DAY + offset),
       });
     }
+  }
+  // Fixed rows (no random draws, so the rows above stay as they were): `at` values that are no timestamp
+  // PostgreSQL and JS both read, an error that is no string, a failed row stamped later today, and the
+  // edges of a 90-day window.
+  prospects.push({
+    tenantId: tenantIds[1],
+    userId: staff.id,
+    enrichmentStatus: "failed",
+    enrichmentSourceStatus: {
+      contactout: { status: "failed", error: { code: 429 }, at: "yesterday" },
+      exa: { status: "failed", error: "502 Bad Gateway", at: "2026-02-30T10:00:00Z" },
+      edgar: { status: "failed", at: "2026-02-25T10:00:00" },
+      claude: { status: "complete", at: 1767225600 },
+      apollo: { status: "failed", at: "2026-02-25 10:00:00Z" },
+      hunter: { status: "failed", at: "2024-02-29T23:59:59.123456+15:59" },
+      Zeta: { status: "failed", at: "2026-02-25T10:00:00+16:00" },
+      "b-source": { status: "failed", at: "0000-01-01T00:00:00Z" },
+      "c-source": { status: "failed", at: "2026-02-25T24:00:00Z" },
+    },
+    updatedAt: new Date(todayStart - DAY + 5 * 3_600_000),
+  });
+  prospects.push({
+    tenantId: danglingTenantId,
+    userId: deletedUsers[0],
+    enrichmentStatus: "failed",
+    enrichmentSourceStatus: { claude: "failed", exa: { status: "complete" } },
+    updatedAt: new Date(todayStart + DAY - 1),
+  });
+  for (const updatedAt of [todayStart - 89 * DAY, todayStart - 89 * DAY - 1]) {
+    prospects.push({
+      tenantId: tenantIds[2],
+      userId: staff.id,
+      enrichmentStatus: "complete",
+      enrichmentSourceStatus: { edgar: "complete", claude: { status: "failed" }, "far-source": "complete" },
+      updatedAt: new Date(updatedAt),
+    });
   }
   await insertProspects(pool, prospects);
 
@@ -189,7 +248,12 @@ function sourceStatus(random: () => number, pick: <T>(items: readonly T[]) => T)
       shape < 0.45
         ? status
         : shape < 0.9
-          ? { status, ...(status === "failed" ? { error: pick(ERRORS), at: new Date(Date.now() - Math.floor(random() * 5 * DAY)).toISOString() } : {}) }
+          ? {
+              status,
+              ...(status === "failed"
+                ? { error: pick(ERRORS), at: new Date(Date.now() - Math.floor(random() * 5 * DAY)).toISOString() }
+                : {}),
+            }
           : pick([7, null, { error: "no status" }, { status: 3 }, ["failed"], true]);
   }
   return value;

@@ -1,0 +1,708 @@
+/**
+ * Issue 6's benchmark. `npm run bench -- --rows 1000000` (default), `--smoke`
+ * (CI: tiny scale, seconds, writes no BENCHMARKS.md), `--keep` (keep the
+ * database) and `--reuse` (use a kept one). DATABASE_URL names a PostgreSQL
+ * server; the bench creates its own database there and drops it at the end.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { cpus, loadavg, totalmem } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import type { ResultOf } from "@graphql-typed-document-node/core";
+import { print, type DocumentNode } from "graphql";
+import pg from "pg";
+import { Role } from "../src/auth/role";
+import { signToken } from "../src/auth/sign-token";
+import { applyMigrations } from "../src/db/migrate";
+import { graphql } from "../src/test/gql";
+import { generate, insertLateRows, ms, scaleFor, SPIKE_DAYS_AGO, type Scale } from "./generate";
+import { QUESTIONS, type Question, type Subject } from "./questions";
+import {
+  mergeBenchmarks,
+  missedTargets,
+  renderSection,
+  summarize,
+  type QuestionResult,
+  type RollupResult,
+  type ScaleReport,
+  type ThroughputResult,
+} from "./report";
+
+const ROOT = join(__dirname, "..");
+
+interface Options {
+  rows: number;
+  smoke: boolean;
+  keep: boolean;
+  reuse: boolean;
+  allowMissing: boolean;
+  iterations: number;
+  warmup: number;
+  rollupIterations: number;
+  throughputSeconds: number;
+  /** Time one variant of one question may take, beyond its minimum of 3 rounds. */
+  budgetMs: number;
+}
+
+function parseOptions(argv: string[]): Options {
+  const flags = new Set(argv.filter((arg) => arg.startsWith("--")));
+  const value = (name: string) => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const n = Number(argv[i + 1]?.replace(/_/g, ""));
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer`);
+    return n;
+  };
+  const known = ["--rows", "--smoke", "--keep", "--reuse", "--allow-missing", "--iterations", "--warmup", "--seconds"];
+  for (const flag of flags)
+    if (!known.includes(flag)) throw new Error(`unknown option ${flag} (known: ${known.join(" ")})`);
+  const smoke = flags.has("--smoke");
+  return {
+    rows: value("--rows") ?? (smoke ? 20_000 : 1_000_000),
+    smoke,
+    keep: flags.has("--keep"),
+    reuse: flags.has("--reuse"),
+    allowMissing: flags.has("--allow-missing"),
+    iterations: value("--iterations") ?? (smoke ? 3 : 30),
+    warmup: value("--warmup") ?? (smoke ? 1 : 3),
+    rollupIterations: smoke ? 2 : 10,
+    throughputSeconds: value("--seconds") ?? (smoke ? 1 : 10),
+    budgetMs: smoke ? 5_000 : 20_000,
+  };
+}
+
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+
+// ---------------------------------------------------------------- the bench's database
+
+function withDatabase(url: string, database: string): string {
+  const next = new URL(url);
+  next.pathname = `/${database}`;
+  return next.toString();
+}
+
+async function admin(url: string, sql: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rowCount ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
+// ---------------------------------------------------------------- the gateway, as a child process
+
+interface GatewayProcess {
+  base: string;
+  pid: number;
+  /** Peak RSS so far, in MB, from the samples and the kernel's VmHWM. */
+  peakMb(): number;
+  idleMb: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** How long the gateway may take to exit after SIGTERM before the bench kills it. */
+const STOP_GRACE_MS = 5_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+async function startGateway(databaseUrl: string, secret: string): Promise<GatewayProcess> {
+  const port = await freePort();
+  // One node process (tsx as a loader, not its CLI wrapper), so its pid is the gateway's.
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: secret,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      ROLLUP_ENABLED: "false",
+      DB_STATEMENT_TIMEOUT_MS: "120000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the gateway was not ready within 60 s:\n${output}`);
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const pid = child.pid!;
+  let peak = statusMb(pid, "VmRSS");
+  const sampler = setInterval(() => {
+    if (child.exitCode === null) peak = Math.max(peak, statusMb(pid, "VmRSS"));
+  }, 250);
+  return {
+    base,
+    pid,
+    idleMb: peak,
+    peakMb: () => (child.exitCode === null ? Math.max(peak, statusMb(pid, "VmHWM")) : peak),
+    output: () => output,
+    async stop() {
+      clearInterval(sampler);
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = new Promise<"slow">((resolve) => setTimeout(() => resolve("slow"), STOP_GRACE_MS).unref());
+      if ((await Promise.race([exited, timer])) === "slow") {
+        log(`the gateway did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM: killed`);
+        child.kill("SIGKILL");
+        await exited;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------- GraphQL over HTTP
+
+interface GraphQLClient {
+  /** data of one operation; throws on HTTP or GraphQL errors. */
+  request(
+    operation: DocumentNode,
+    variables: Record<string, unknown>,
+    token: string,
+  ): Promise<{ data: unknown; statements: number }>;
+  body(operation: DocumentNode, variables: Record<string, unknown>): string;
+}
+
+function graphqlClient(base: string): GraphQLClient {
+  const body = (document: DocumentNode, variables: Record<string, unknown>) =>
+    JSON.stringify({ query: print(document), variables });
+  return {
+    body,
+    async request(query, variables, token) {
+      const send = () =>
+        fetch(`${base}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: body(query, variables),
+        });
+      // A kept-alive socket the server closed after its idle timeout (a slow naive
+      // run in between) fails before any response: send once more on a new one.
+      const response = await send().catch((error: unknown) => {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (code === "UND_ERR_SOCKET" || code === "ECONNRESET") return send();
+        throw error;
+      });
+      const json = (await response.json()) as {
+        data?: unknown;
+        errors?: { message: string; extensions?: { code?: string } }[];
+      };
+      if (response.status !== 200 || json.errors?.length) {
+        const errors = (json.errors ?? []).map((e) => `${e.extensions?.code ?? "?"}: ${e.message}`).join("; ");
+        throw new Error(`HTTP ${response.status} ${errors}`);
+      }
+      return { data: json.data, statements: Number(response.headers.get("x-sql-statements") ?? NaN) };
+    },
+  };
+}
+
+// ---------------------------------------------------------------- checks
+
+/** The first path where two answers differ, or null. */
+function difference(a: unknown, b: unknown, path = "data"): string | null {
+  if (a === b) return null;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return `${path}: ${a.length} entries vs ${b.length}`;
+    for (let i = 0; i < a.length; i++) {
+      const found = difference(a[i], b[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) {
+      const found = difference(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      );
+      if (found) return found;
+    }
+    return null;
+  }
+  return `${path}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}
+
+// ---------------------------------------------------------------- phases
+
+const ROLLUP_OPERATION = graphql(`
+  mutation BenchRunRollup($date: Date) {
+    runRollup(date: $date) {
+      date
+      status
+      rowsWritten
+      error
+    }
+  }
+`);
+
+const VIEWER_OPERATION = graphql(`
+  query BenchViewer {
+    viewer {
+      id
+      role
+      tenantId
+      fullName
+    }
+  }
+`);
+
+/** Which fields the gateway has yet: questions whose field is missing are skipped. */
+const FIELDS_OPERATION = graphql(`
+  query BenchSchemaFields {
+    query: __type(name: "Query") {
+      fields {
+        name
+      }
+    }
+    mutation: __type(name: "Mutation") {
+      fields {
+        name
+      }
+    }
+  }
+`);
+
+type RunRollupData = ResultOf<typeof ROLLUP_OPERATION>;
+
+/** At smoke scale, only the most recent past dates are rolled through the gateway. */
+const SMOKE_GATEWAY_ROLLUPS = 7;
+
+const BARE_ROLLUP = `
+  INSERT INTO usage_metrics_daily (date, tenant_id, user_id, total_logins, searches_executed, profiles_viewed,
+    profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+  SELECT $1::date, tenant_id, user_id,
+    count(*) FILTER (WHERE action_type = 'login'), count(*) FILTER (WHERE action_type = 'search_executed'),
+    count(*) FILTER (WHERE action_type = 'profile_viewed'), count(*) FILTER (WHERE action_type = 'profile_enriched'),
+    count(*) FILTER (WHERE action_type = 'csv_exported'), count(*) FILTER (WHERE action_type = 'list_created'),
+    count(*) FILTER (WHERE action_type = 'persona_created'), count(*) FILTER (WHERE action_type = 'lookalike_search')
+  FROM activity_log
+  WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+  GROUP BY tenant_id, user_id
+  ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET
+    total_logins = EXCLUDED.total_logins, searches_executed = EXCLUDED.searches_executed,
+    profiles_viewed = EXCLUDED.profiles_viewed, profiles_enriched = EXCLUDED.profiles_enriched,
+    csv_exports = EXCLUDED.csv_exports, lists_created = EXCLUDED.lists_created,
+    personas_created = EXCLUDED.personas_created, lookalike_searches = EXCLUDED.lookalike_searches`;
+
+/** A fingerprint of one date's rollup rows, to check the gateway's against the bare statement's. */
+const ROLLUP_FINGERPRINT = `SELECT count(*)::int AS rows, md5(coalesce(string_agg(
+    concat_ws(',', tenant_id, user_id, total_logins, searches_executed, profiles_viewed, profiles_enriched,
+              csv_exports, lists_created, personas_created, lookalike_searches), ';' ORDER BY tenant_id, user_id), '')) AS digest
+  FROM usage_metrics_daily WHERE date = $1::date`;
+
+function pastDates(pool: pg.Pool, days: number): Promise<string[]> {
+  return pool
+    .query<{ date: string }>(
+      `SELECT to_char(d, 'YYYY-MM-DD') AS date
+       FROM generate_series((now() AT TIME ZONE 'UTC')::date - $1::int, (now() AT TIME ZONE 'UTC')::date - 1, interval '1 day') d`,
+      [days - 1],
+    )
+    .then((result) => result.rows.map((row) => row.date));
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
+  const start = performance.now();
+  const result = await work();
+  return [performance.now() - start, result];
+}
+
+interface Run {
+  options: Options;
+  pool: pg.Pool;
+  client: GraphQLClient;
+  tokens: Record<Question["viewer"], string>;
+  subject: Subject;
+  problems: string[];
+}
+
+async function measureQuestion(run: Run, question: Question): Promise<QuestionResult> {
+  const { options, pool, client, tokens, subject } = run;
+  const token = tokens[question.viewer];
+  let statements = NaN;
+  const variants = {
+    reference: () => question.reference(pool, subject),
+    gateway: async () => {
+      const response = await client.request(question.operation, question.variables, token);
+      statements = response.statements;
+      return response.data;
+    },
+    naive: () => question.naive(pool, subject),
+  };
+  const samples = { reference: [] as number[], gateway: [] as number[], naive: [] as number[] };
+  const answers: Record<string, unknown> = {};
+  const runs = { reference: options.iterations, gateway: options.iterations, naive: options.iterations };
+  for (let round = -options.warmup; round < options.iterations; round++) {
+    for (const name of ["reference", "gateway", "naive"] as const) {
+      if (round >= runs[name]) continue;
+      const [elapsed, answer] = await timed(variants[name]).catch((error: unknown) => {
+        throw new Error(`${question.key} (${name}): ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      });
+      if (round === -options.warmup) {
+        // The first round checks that the three answer the same before anything is timed.
+        answers[name] = answer;
+        if (name !== "reference") {
+          const found = difference(answers.reference, answer);
+          if (found) run.problems.push(`${question.key}: ${name} differs from the reference at ${found}`);
+        }
+      }
+      if (round >= 0) samples[name].push(elapsed);
+      // A variant that is very slow (naive at 10M rows) gets fewer rounds, at least 3.
+      if (round === -1) runs[name] = Math.max(3, Math.min(options.iterations, Math.floor(options.budgetMs / elapsed)));
+    }
+  }
+  const result = {
+    key: question.key,
+    title: question.title,
+    reference: summarize(samples.reference),
+    gateway: summarize(samples.gateway),
+    naive: summarize(samples.naive),
+    statements,
+  };
+  log(
+    `${question.key}: reference ${result.reference.median.toFixed(1)} ms, gateway ${result.gateway.median.toFixed(1)} ms (n ${result.gateway.n}), naive ${result.naive.median.toFixed(1)} ms (n ${result.naive.n})`,
+  );
+  return result;
+}
+
+/**
+ * Rolls up every past date, as production would have: through runRollup, or
+ * (the older dates at smoke scale, to stay within seconds; every date while
+ * the schema lacks runRollup) the bench's bare statement.
+ */
+async function rollupAll(run: Run, dates: string[], viaGateway: boolean): Promise<void> {
+  const firstViaGateway = run.options.smoke ? dates.length - SMOKE_GATEWAY_ROLLUPS : 0;
+  for (const [i, date] of dates.entries()) {
+    if (viaGateway && i >= firstViaGateway) {
+      const { data } = await run.client.request(ROLLUP_OPERATION, { date }, run.tokens.superAdmin);
+      const { runRollup } = data as RunRollupData;
+      if (runRollup.status !== "succeeded")
+        throw new Error(`runRollup(${date}): ${runRollup.status} ${runRollup.error ?? ""}`);
+    } else {
+      await run.pool.query(BARE_ROLLUP, [date]);
+    }
+  }
+  await run.pool.query("ANALYZE usage_metrics_daily");
+}
+
+async function measureRollup(run: Run, date: string): Promise<RollupResult> {
+  const gateway: number[] = [];
+  const bare: number[] = [];
+  let rowsWritten = 0;
+  const fingerprints: string[] = [];
+  const fingerprint = async () => JSON.stringify((await run.pool.query(ROLLUP_FINGERPRINT, [date])).rows[0]);
+  for (let round = -1; round < run.options.rollupIterations; round++) {
+    const [g, response] = await timed(() => run.client.request(ROLLUP_OPERATION, { date }, run.tokens.superAdmin));
+    const { runRollup } = response.data as RunRollupData;
+    if (runRollup.status !== "succeeded")
+      throw new Error(`runRollup(${date}): ${runRollup.status} ${runRollup.error ?? ""}`);
+    rowsWritten = runRollup.rowsWritten ?? NaN;
+    if (round === -1) fingerprints.push(await fingerprint());
+    const [b, result] = await timed(() => run.pool.query(BARE_ROLLUP, [date]));
+    if (round === -1) {
+      fingerprints.push(await fingerprint());
+      if (fingerprints[0] !== fingerprints[1])
+        run.problems.push(`rollup of ${date}: the gateway's rows differ from the bare statement's`);
+      if (result.rowCount !== rowsWritten)
+        run.problems.push(`rollup of ${date}: rowsWritten ${rowsWritten}, bare statement ${result.rowCount}`);
+    }
+    if (round >= 0) {
+      gateway.push(g);
+      bare.push(b);
+    }
+  }
+  const rows = (
+    await run.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM activity_log
+       WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC') AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')`,
+      [date],
+    )
+  ).rows[0].n;
+  log(
+    `rollup of ${date} (${rows} rows): gateway ${summarize(gateway).median.toFixed(1)} ms, bare ${summarize(bare).median.toFixed(1)} ms`,
+  );
+  return { date, rows, rowsWritten, gateway: summarize(gateway), bare: summarize(bare) };
+}
+
+async function throughput(
+  run: Run,
+  base: string,
+  query: string,
+  operation: DocumentNode,
+  variables: Record<string, unknown>,
+): Promise<ThroughputResult[]> {
+  const body = run.client.body(operation, variables);
+  const headers = { "content-type": "application/json", authorization: `Bearer ${run.tokens.superAdmin}` };
+  // Every response must be the one a single request gets: anything else counts as an error.
+  const expected = await (await fetch(`${base}/graphql`, { method: "POST", headers, body })).text();
+  if (expected.includes('"errors"')) throw new Error(`throughput ${query}: ${expected.slice(0, 300)}`);
+  const results: ThroughputResult[] = [];
+  for (const connections of [10, 50]) {
+    const result = await autocannon({
+      url: `${base}/graphql`,
+      method: "POST",
+      headers,
+      body,
+      connections,
+      duration: run.options.throughputSeconds,
+      expectBody: expected,
+    });
+    const errors = result.errors + result.timeouts + result.non2xx + result.mismatches;
+    results.push({
+      query,
+      connections,
+      seconds: run.options.throughputSeconds,
+      requestsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      requests: result.requests.total,
+      errors,
+    });
+    log(
+      `throughput ${query} x${connections}: ${result.requests.average.toFixed(0)} req/s, p99 ${result.latency.p99} ms, errors ${errors}`,
+    );
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  // Other work on the machine skews every figure: the report states the load.
+  const loadAtStart = loadavg()[0].toFixed(1);
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) {
+    log("DATABASE_URL must name a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/postgres");
+    return 2;
+  }
+  const scale: Scale = scaleFor(options.rows);
+  const persistent = options.keep || options.reuse;
+  const dbName = options.smoke
+    ? `gateway_bench_smoke_${process.pid}`
+    : `gateway_bench_${options.rows}${persistent ? "" : `_${process.pid}`}`;
+  const dbUrl = withDatabase(serverUrl, dbName);
+  const exists = (await admin(serverUrl, `SELECT 1 FROM pg_database WHERE datname = '${dbName}'`)) > 0;
+  const reused = options.reuse && exists;
+  if (!reused) {
+    if (exists) await admin(serverUrl, `DROP DATABASE "${dbName}" WITH (FORCE)`);
+    await admin(serverUrl, `CREATE DATABASE "${dbName}"`);
+  }
+  log(`database ${dbName}${reused ? " (reused)" : ""}`);
+  // JIT off for the reference and naive statements: on this server it compiles for 0.3-3 s per
+  // statement, more than the queries take; the gateway runs with the server's settings.
+  const pool = new pg.Pool({
+    connectionString: dbUrl,
+    max: 4,
+    application_name: "gateway-bench",
+    options: "-c jit=off",
+  });
+  let gateway: GatewayProcess | null = null;
+  const stopAll = async () => {
+    await gateway?.stop();
+    await pool.end();
+    if (!options.keep) await admin(serverUrl, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    log(options.keep ? `kept database ${dbName} (re-run with --reuse)` : `dropped database ${dbName}`);
+  };
+  const interrupted = () => {
+    log("interrupted: cleaning up");
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    await applyMigrations(pool);
+    const rolledBefore = reused && (await pool.query("SELECT 1 FROM usage_metrics_daily LIMIT 1")).rowCount === 1;
+    let generation: string;
+    if (reused) {
+      const meta = await pool.query<{ generation: string }>("SELECT generation FROM bench_meta").catch(() => null);
+      generation = `reused (--reuse); when generated: ${meta?.rows[0]?.generation ?? "not recorded"}`;
+    } else {
+      const [total, timings] = await timed(() => generate(pool, scale, log));
+      generation = `${ms(total)} (tenants and users ${ms(timings.tenantsAndUsers)}, activity_log ${ms(timings.activity)}, prospects ${ms(timings.prospects)}, vacuum analyze ${ms(timings.analyze)})`;
+      // For a later --reuse run's report.
+      await pool.query("CREATE TABLE bench_meta (generation text NOT NULL)");
+      await pool.query("INSERT INTO bench_meta (generation) VALUES ($1)", [generation]);
+    }
+
+    const secret = randomBytes(36).toString("base64url");
+    gateway = await startGateway(dbUrl, secret);
+    log(`gateway ready (pid ${gateway.pid}, ${gateway.idleMb.toFixed(0)} MB)`);
+    const client = graphqlClient(gateway.base);
+    const largestTenantId = (await pool.query<{ id: string }>("SELECT md5('bench-tenant-0')::uuid::text AS id")).rows[0]
+      .id;
+    const people = await pool.query<{ id: string; role: string }>(
+      `(SELECT id::text, role FROM users WHERE role = 'super_admin' ORDER BY id LIMIT 1)
+       UNION ALL (SELECT id::text, role FROM users WHERE role = 'tenant_admin' AND tenant_id = $1 ORDER BY id LIMIT 1)`,
+      [largestTenantId],
+    );
+    const idOf = (role: string) => people.rows.find((row) => row.role === role)!.id;
+    const tokens = {
+      superAdmin: await signToken(secret, { id: idOf("super_admin"), role: Role.SUPER_ADMIN, tenantId: null }),
+      tenantAdmin: await signToken(secret, {
+        id: idOf("tenant_admin"),
+        role: Role.TENANT_ADMIN,
+        tenantId: largestTenantId,
+      }),
+    };
+    const run: Run = { options, pool, client, tokens, subject: { largestTenantId }, problems: [] };
+
+    const fields = (await client.request(FIELDS_OPERATION, {}, tokens.superAdmin)).data as ResultOf<
+      typeof FIELDS_OPERATION
+    >;
+    const has = new Set(
+      [...(fields.query?.fields ?? []), ...(fields.mutation?.fields ?? [])].map((field) => field.name),
+    );
+    const skipped: string[] = [];
+
+    const dates = await pastDates(pool, scale.days);
+    const viaGateway = has.has("runRollup");
+    if (!viaGateway)
+      skipped.push(
+        "runRollup is not in the schema yet: dates rolled up by the bench's bare statement, rollup not measured",
+      );
+    let rolledUp = "in the reused database";
+    if (!rolledBefore) {
+      const [elapsed] = await timed(() => rollupAll(run, dates, viaGateway));
+      const how = !viaGateway
+        ? "the bench's bare statement"
+        : options.smoke
+          ? `runRollup for the last ${SMOKE_GATEWAY_ROLLUPS}, the bench's bare statement for the others`
+          : "runRollup, one call per date";
+      rolledUp = `${dates.length} dates (${how}) in ${ms(elapsed)}, then ${scale.lateRows} late rows on the 3 dates before today`;
+      log(`rolled up ${rolledUp}`);
+      await insertLateRows(pool, scale);
+    }
+
+    const spikeDate = dates[dates.length - SPIKE_DAYS_AGO];
+    const rollup = viaGateway ? await measureRollup(run, spikeDate) : null;
+
+    const questions: QuestionResult[] = [];
+    for (const question of QUESTIONS) {
+      if (!has.has(question.field)) {
+        skipped.push(`${question.key}: ${question.field} is not in the schema yet`);
+        continue;
+      }
+      questions.push(await measureQuestion(run, question));
+    }
+
+    const heavy = QUESTIONS.find((question) => question.key === "usage-all-90d")!;
+    const throughputResults = [
+      ...(await throughput(run, gateway.base, "viewer (cheap)", VIEWER_OPERATION, {})),
+      ...(has.has(heavy.field)
+        ? await throughput(
+            run,
+            gateway.base,
+            "usageMetrics 90 days, all tenants (heavy)",
+            heavy.operation,
+            heavy.variables,
+          )
+        : []),
+    ];
+
+    const memory = { idleMb: gateway.idleMb, peakMb: gateway.peakMb() };
+    await gateway.stop();
+    log("gateway stopped");
+    if (/"level":(50|60)/.test(gateway.output()))
+      run.problems.push(`the gateway logged errors:\n${gateway.output().slice(-4000)}`);
+
+    const counts: Record<string, number> = {};
+    for (const table of ["tenants", "users", "activity_log", "prospects", "usage_metrics_daily"]) {
+      counts[table] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    }
+    const environment = {
+      date: new Date().toISOString(),
+      nproc: cpus().length,
+      memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+      load: `${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
+      node: process.version,
+      postgres: (await pool.query<{ version: string }>("SELECT version()")).rows[0].version,
+      command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
+    };
+    const partial = {
+      rows: options.rows,
+      environment,
+      counts,
+      generation,
+      rolledUp,
+      iterations: options.iterations,
+      warmup: options.warmup,
+      questions,
+      rollup,
+      throughput: throughputResults,
+      memory,
+      skipped,
+      problems: run.problems,
+    };
+    // At smoke scale fixed costs (HTTP, GraphQL) dominate: the targets are about the real scales.
+    const report: ScaleReport = { ...partial, misses: options.smoke ? [] : missedTargets(partial) };
+    const section = renderSection(report);
+    process.stdout.write(`\n${section}\n`);
+    if (!options.smoke) {
+      const file = join(ROOT, "BENCHMARKS.md");
+      writeFileSync(file, mergeBenchmarks(existsSync(file) ? readFileSync(file, "utf8") : "", options.rows, section));
+      log(`BENCHMARKS.md updated (section ${options.rows} rows)`);
+    }
+    const failed =
+      run.problems.length > 0 ||
+      throughputResults.some((t) => t.errors > 0) ||
+      (skipped.length > 0 && !options.allowMissing);
+    if (skipped.length > 0 && !options.allowMissing)
+      log("some questions were skipped (pass --allow-missing while features are missing)");
+    return failed ? 1 : 0;
+  } catch (error) {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (gateway) log(`gateway output (last lines):\n${gateway.output().slice(-4000)}`);
+    return 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(String(error));
+    process.exit(1);
+  },
+);

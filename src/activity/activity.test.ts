@@ -1,0 +1,123 @@
+import { Role } from "../auth/role";
+import { createTenant, createUser } from "../test/factories";
+import { graphql } from "../test/gql";
+import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+
+const RecordActivity = graphql(`
+  mutation ActivityRecord($actionType: ActionType!, $occurredAt: DateTime) {
+    recordActivity(actionType: $actionType, occurredAt: $occurredAt) {
+      id
+      actionType
+      tenantId
+      userId
+      occurredAt
+    }
+  }
+`);
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway.stop());
+
+async function databaseNow(): Promise<Date> {
+  const { rows } = await gateway.db.pool.query<{ now: Date }>("SELECT now() AS now");
+  return rows[0].now;
+}
+
+/** The user's activity_log rows, as the response would show them. */
+async function rowsOf(userId: string) {
+  const { rows } = await gateway.db.pool.query(
+    `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
+       FROM activity_log WHERE user_id = $1 ORDER BY id`,
+    [userId],
+  );
+  return rows;
+}
+
+describe("recordActivity", () => {
+  it("writes one row for the viewer, in the viewer's tenant, for every role", async () => {
+    const tenantId = await createTenant(gateway.db.pool);
+    const occurredAt = "2026-03-04T05:06:07.089Z";
+    for (const [role, actionType] of [
+      [Role.AGENT, "SEARCH_EXECUTED"],
+      [Role.ASSISTANT, "PROFILE_VIEWED"],
+      [Role.TENANT_ADMIN, "CSV_EXPORTED"],
+      [Role.SUPER_ADMIN, "LOOKALIKE_SEARCH"],
+    ] as const) {
+      const user = await createUser(gateway.db.pool, { tenantId, role });
+      const { status, body } = await gateway.query(RecordActivity, { actionType, occurredAt }, { viewer: user });
+      expect(status).toBe(200);
+      const rows = await rowsOf(user.id);
+      expect(rows).toEqual([{ id: expect.any(String), actionType, tenantId, userId: user.id, occurredAt }]);
+      expect(body).toEqual({ data: { recordActivity: rows[0] } });
+    }
+  });
+
+  it("stores the lower snake case action type and marks the date stale for the rollup", async () => {
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    await gateway.db.pool.query("DELETE FROM usage_stale_dates WHERE date = '2026-02-01'");
+    await gateway.query(
+      RecordActivity,
+      { actionType: "PERSONA_CREATED", occurredAt: "2026-02-01T23:59:59.999Z" },
+      { viewer: user },
+    );
+    const { rows } = await gateway.db.pool.query("SELECT action_type FROM activity_log WHERE user_id = $1", [user.id]);
+    expect(rows).toEqual([{ action_type: "persona_created" }]);
+    const stale = await gateway.db.pool.query("SELECT 1 FROM usage_stale_dates WHERE date = '2026-02-01'");
+    expect(stale.rowCount).toBe(1);
+  });
+
+  it("defaults occurredAt to the database's now", async () => {
+    const user = await createUser(gateway.db.pool, { tenantId: await createTenant(gateway.db.pool) });
+    const before = await databaseNow();
+    const { body } = await gateway.query(RecordActivity, { actionType: "LOGIN" }, { viewer: user });
+    const after = await databaseNow();
+    const occurredAt = new Date(body.data!.recordActivity.occurredAt);
+    expect(occurredAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(occurredAt.getTime()).toBeLessThanOrEqual(after.getTime());
+    expect(await rowsOf(user.id)).toEqual([body.data!.recordActivity]);
+  });
+
+  it("accepts a clock up to 60 s ahead and refuses a future occurredAt with BAD_USER_INPUT, writing nothing", async () => {
+    const user = await createUser(gateway.db.pool, { tenantId: await createTenant(gateway.db.pool) });
+    const now = (await databaseNow()).getTime();
+    const ahead = await gateway.query(
+      RecordActivity,
+      { actionType: "LOGIN", occurredAt: new Date(now + 30_000).toISOString() },
+      { viewer: user },
+    );
+    expect(ahead.body.errors).toBeUndefined();
+    for (const occurredAt of [new Date(now + 5 * 60_000).toISOString(), "2099-01-01T00:00:00.000Z"]) {
+      const { body } = await gateway.query(RecordActivity, { actionType: "LOGIN", occurredAt }, { viewer: user });
+      expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+      expect(body.data).toBeNull();
+    }
+    expect(await rowsOf(user.id)).toEqual([ahead.body.data!.recordActivity]);
+  });
+
+  it("refuses a viewer with no tenant with BAD_USER_INPUT, writing nothing", async () => {
+    const staff = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN });
+    const { body } = await gateway.query(RecordActivity, { actionType: "LOGIN" }, { viewer: staff });
+    expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+    expect(await rowsOf(staff.id)).toEqual([]);
+  });
+
+  it("refuses anonymous callers and malformed input, writing nothing", async () => {
+    const before = await gateway.db.pool.query("SELECT count(*)::int AS n FROM activity_log");
+    const anonymous = await gateway.query(RecordActivity, { actionType: "LOGIN" });
+    expect(errorCodes(anonymous.body)).toEqual(["UNAUTHENTICATED"]);
+    const user = await createUser(gateway.db.pool, { tenantId: await createTenant(gateway.db.pool) });
+    const badTime = await gateway.query(
+      RecordActivity,
+      { actionType: "LOGIN", occurredAt: "2026-02-30T00:00:00Z" },
+      { viewer: user },
+    );
+    expect(errorCodes(badTime.body)).toEqual(["BAD_USER_INPUT"]);
+    const after = await gateway.db.pool.query("SELECT count(*)::int AS n FROM activity_log");
+    expect(after.rows).toEqual(before.rows);
+  });
+});

@@ -1,0 +1,66 @@
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Auth } from "../auth/auth.decorator";
+import { Role } from "../auth/role";
+import { badUserInput } from "../errors";
+import type { Context } from "../server/context";
+import { DateScalar } from "../server/scalars";
+import { readEnrichmentHealth } from "./enrichment.sql";
+
+/** The contract's "days: 1 to 90, else BAD_USER_INPUT" (enrichmentHealth, funnel); checked before any SQL. */
+export function checkWindowDays(days: number): void {
+  if (days < 1 || days > 90) throw badUserInput(`days must be 1 to 90; got ${days}`, "days");
+}
+
+@ObjectType()
+export class SourceHealth {
+  @Field(() => String)
+  source!: string;
+
+  @Field(() => Int)
+  success!: number;
+
+  @Field(() => Int)
+  failed!: number;
+}
+
+@ObjectType()
+export class EnrichmentHealthDay {
+  @Field(() => DateScalar)
+  date!: string;
+
+  @Field(() => [SourceHealth], {
+    description:
+      "contactout, exa, edgar, claude always, in that order, then any other source seen in the window, by name. " +
+      "A source is seen when it is a key of an object-valued enrichment_source_status of a prospect updated on any date " +
+      'of the window (whatever its entry holds), so every date lists the same sources; names by code point (COLLATE "C").',
+  })
+  sources!: SourceHealth[];
+}
+
+@ObjectType({
+  description:
+    "Per source, per date of prospects.updated_at, prospects whose\n" +
+    "enrichment_source_status entry for that source is 'complete' (success) or\n" +
+    "'failed' (failed). An entry is either a status string or an object with a\n" +
+    "status field; other statuses are not counted.",
+})
+export class EnrichmentHealth {
+  @Field(() => Int)
+  days!: number;
+
+  @Field(() => [EnrichmentHealthDay], { description: "One entry per date of the window, oldest first, zero-filled." })
+  series!: EnrichmentHealthDay[];
+}
+
+@Resolver()
+export class EnrichmentResolver {
+  @Query(() => EnrichmentHealth, { description: "days: 1 to 90, else BAD_USER_INPUT." })
+  @Auth(Role.SUPER_ADMIN)
+  async enrichmentHealth(
+    @Arg("days", () => Int, { defaultValue: 14 }) days: number,
+    @Ctx() ctx: Context,
+  ): Promise<EnrichmentHealth> {
+    checkWindowDays(days);
+    return { days, series: await readEnrichmentHealth(ctx.db, { days }) };
+  }
+}

@@ -1,0 +1,219 @@
+import type { Pool } from "pg";
+import { Role } from "../auth/role";
+import { graphql } from "../test/gql";
+import { createTenant, insertProspects, viewerWithoutRow } from "../test/factories";
+import { addDays, databaseToday, seedScenario } from "../test/scenario";
+import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+
+const EnrichmentHealthQuery = graphql(`
+  query EnrichmentHealthSeries($days: Int) {
+    enrichmentHealth(days: $days) {
+      days
+      series {
+        date
+        sources {
+          source
+          success
+          failed
+        }
+      }
+    }
+  }
+`);
+
+let gateway: TestGateway;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway.stop());
+
+const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
+const KNOWN = ["contactout", "exa", "edgar", "claude"];
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The whole expected response: prospects SELECTed plainly, their jsonb read in JS. */
+async function expectedHealth(pool: Pool, days: number) {
+  const today = await databaseToday(pool);
+  const first = addDays(today, -(days - 1));
+  const { rows } = await pool.query<{ date: string; value: unknown }>(
+    "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, enrichment_source_status AS value FROM prospects",
+  );
+  const counts = new Map<string, { success: number; failed: number }>();
+  const seen = new Set<string>(KNOWN);
+  for (const row of rows) {
+    if (row.date < first || row.date > today || !isObject(row.value)) continue;
+    for (const [source, entry] of Object.entries(row.value)) {
+      seen.add(source);
+      const status =
+        typeof entry === "string" ? entry : isObject(entry) && typeof entry.status === "string" ? entry.status : null;
+      const key = `${row.date}|${source}`;
+      const count = counts.get(key) ?? { success: 0, failed: 0 };
+      if (status === "complete") count.success += 1;
+      if (status === "failed") count.failed += 1;
+      counts.set(key, count);
+    }
+  }
+  const others = [...seen].filter((source) => !KNOWN.includes(source)).sort();
+  const series = [];
+  for (let back = days - 1; back >= 0; back -= 1) {
+    const date = addDays(today, -back);
+    series.push({
+      date,
+      sources: [...KNOWN, ...others].map((source) => ({
+        source,
+        ...(counts.get(`${date}|${source}`) ?? { success: 0, failed: 0 }),
+      })),
+    });
+  }
+  return { days, series };
+}
+
+describe("enrichmentHealth", () => {
+  // First in the file: the database holds only these rows.
+  it("counts complete and failed entries of both shapes per date and source, on whole UTC dates", async () => {
+    const pool = gateway.db.pool;
+    const tenantId = await createTenant(pool);
+    const today = await databaseToday(pool);
+    const at = (back: number, time: string) => `${addDays(today, -back)}T${time}Z`;
+    await insertProspects(pool, [
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: {
+          contactout: "complete",
+          exa: { status: "failed", error: "429" },
+          zed: "failed",
+          Alpha: { status: "complete" },
+        },
+        updatedAt: at(0, "00:00:00.000"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "failed",
+        enrichmentSourceStatus: {
+          contactout: { status: "complete" },
+          exa: 7,
+          edgar: { status: 3 },
+          claude: "pending",
+          Beta: ["failed"],
+        },
+        updatedAt: at(0, "23:59:59.999"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: "complete",
+        updatedAt: at(1, "12:00:00.000"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: ["complete"],
+        updatedAt: at(1, "12:00:00.000"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "failed",
+        enrichmentSourceStatus: { claude: "failed" },
+        updatedAt: at(13, "00:00:00.000"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: { beta: "complete" },
+        updatedAt: at(14, "23:59:59.999"),
+      },
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: { contactout: "complete" },
+        updatedAt: at(-1, "00:00:00.000"),
+      },
+    ]);
+    const sources = ["contactout", "exa", "edgar", "claude", "Alpha", "Beta", "zed"];
+    const zero = (date: string) => ({ date, sources: sources.map((source) => ({ source, success: 0, failed: 0 })) });
+    const todays = {
+      date: today,
+      sources: [
+        { source: "contactout", success: 2, failed: 0 },
+        { source: "exa", success: 0, failed: 1 },
+        { source: "edgar", success: 0, failed: 0 },
+        { source: "claude", success: 0, failed: 0 },
+        { source: "Alpha", success: 1, failed: 0 },
+        { source: "Beta", success: 0, failed: 0 },
+        { source: "zed", success: 0, failed: 1 },
+      ],
+    };
+    const first = zero(addDays(today, -13));
+    first.sources[3].failed = 1;
+    const series = [first];
+    for (let back = 12; back >= 1; back -= 1) series.push(zero(addDays(today, -back)));
+    series.push(todays);
+
+    const { body, statements } = await gateway.query(EnrichmentHealthQuery, {}, { viewer: superAdmin });
+    expect(body).toEqual({ data: { enrichmentHealth: { days: 14, series } } });
+    expect(statements).toBe(1);
+    expect((await gateway.query(EnrichmentHealthQuery, { days: 1 }, { viewer: superAdmin })).body).toEqual({
+      data: { enrichmentHealth: { days: 1, series: [todays] } },
+    });
+    expect(body.data?.enrichmentHealth).toEqual(await expectedHealth(pool, 14));
+  });
+
+  it.each([3, 58, 977])(
+    "equals the plain reading of every prospect after seedScenario(%i), for days 1, 7, 14, 90",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      await seedScenario(pool, seed);
+      for (const days of [1, 7, 14, 90]) {
+        const expected = await expectedHealth(pool, days);
+        const figures = expected.series.flatMap((day) => day.sources);
+        expect(figures.some((figure) => figure.success > 0) && figures.some((figure) => figure.failed > 0)).toBe(true);
+        expect(expected.series[0].sources.length).toBeGreaterThan(4);
+        const { body, statements } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
+        expect(body).toEqual({ data: { enrichmentHealth: expected } });
+        expect(statements).toBe(1);
+      }
+    },
+  );
+
+  it.each([0, 91, -1, 2147483647])("refuses days %i with BAD_USER_INPUT before any SQL", async (days) => {
+    const { status, body, statements } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
+    expect(status).toBe(200);
+    expect(body.data ?? null).toBeNull();
+    expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+    expect(statements).toBe(0);
+  });
+
+  it("refuses a days beyond a 32-bit Int with BAD_USER_INPUT before any SQL", async () => {
+    const { body, statements } = await gateway.query(EnrichmentHealthQuery, { days: 2 ** 31 }, { viewer: superAdmin });
+    expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+    expect(statements).toBe(0);
+  });
+
+  it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
+    const tenantId = await createTenant(gateway.db.pool);
+    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
+      const { body, statements } = await gateway.query(
+        EnrichmentHealthQuery,
+        {},
+        { viewer: viewerWithoutRow(role, tenantId) },
+      );
+      expect(body.data ?? null).toBeNull();
+      expect(errorCodes(body)).toEqual(["FORBIDDEN"]);
+      expect(statements).toBe(0);
+    }
+    const { body } = await gateway.query(EnrichmentHealthQuery, {});
+    expect(body.data ?? null).toBeNull();
+    expect(errorCodes(body)).toEqual(["UNAUTHENTICATED"]);
+  });
+});

@@ -1,0 +1,106 @@
+import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Auth } from "../auth/auth.decorator";
+import { Role } from "../auth/role";
+import { badUserInput } from "../errors";
+import type { Context } from "../server/context";
+import { DateTimeScalar } from "../server/scalars";
+import { userNameLoader } from "../viewer/viewer.sql";
+import { readErrorFeedPage, tenantNameLoader } from "./error-feed.sql";
+
+@ObjectType()
+export class SourceDetail {
+  @Field(() => String)
+  source!: string;
+
+  @Field(() => String, {
+    description: "The entry's status string, or its object's status when that is a string; otherwise unknown.",
+  })
+  status!: string;
+
+  @Field(() => String, { nullable: true, description: "The object's error when it is a string; else null." })
+  error!: string | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      "The object's at when it is a valid ISO-8601 timestamp with a zone (YYYY-MM-DDTHH:MM[:SS[.ffffff]] then Z or " +
+      "an offset up to ±15:59, a real calendar date, years 1000 to 9999 in UTC), in UTC. Anything else (garbage, no " +
+      "zone, a number, an impossible date) is null rather than an error: the rest of the entry is still worth showing.",
+  })
+  at!: string | null;
+}
+
+@ObjectType()
+export class FailedEnrichment {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  fullName!: string;
+
+  /** prospects.user_id, for userName. */
+  userId!: string | null;
+
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field(() => String)
+  enrichmentStatus!: string;
+
+  @Field(() => [SourceDetail], {
+    description:
+      "One entry per key of enrichment_source_status: known sources first (contactout, exa, edgar, claude), then others by name. " +
+      'Names by code point (COLLATE "C"); a column value that is not a JSON object has no entries.',
+  })
+  sourceDetails!: SourceDetail[];
+
+  @Field(() => DateTimeScalar)
+  updatedAt!: string;
+}
+
+@ObjectType()
+export class ErrorFeed {
+  @Field(() => [FailedEnrichment], { description: "Ordered by updatedAt descending, then id ascending." })
+  items!: FailedEnrichment[];
+
+  @Field(() => Int, { description: "All matching prospects, across pages." })
+  total!: number;
+
+  @Field(() => Int)
+  page!: number;
+
+  @Field(() => Int)
+  limit!: number;
+}
+
+@Resolver(() => FailedEnrichment)
+export class ErrorFeedResolver {
+  @Query(() => ErrorFeed, {
+    description:
+      "Failed enrichments updated in the last 7 days. limit: 1 to 100, page: 1 or more, else BAD_USER_INPUT. " +
+      "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",
+  })
+  @Auth(Role.SUPER_ADMIN)
+  async errorFeed(
+    @Arg("limit", () => Int, { defaultValue: 50 }) limit: number,
+    @Arg("page", () => Int, { defaultValue: 1 }) page: number,
+    @Ctx() ctx: Context,
+  ): Promise<ErrorFeed> {
+    if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
+    if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");
+    return { ...(await readErrorFeedPage(ctx.db, { limit, page })), page, limit };
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "users.full_name of prospects.user_id; null if unknown.",
+  })
+  userName(@Root() item: FailedEnrichment, @Ctx() ctx: Context): Promise<string | null> | null {
+    return item.userId === null ? null : ctx.loader(userNameLoader).load(item.userId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "tenants.name; null if unknown." })
+  tenantName(@Root() item: FailedEnrichment, @Ctx() ctx: Context): Promise<string | null> {
+    return ctx.loader(tenantNameLoader).load(item.tenantId);
+  }
+}

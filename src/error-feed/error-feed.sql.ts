@@ -1,0 +1,113 @@
+import DataLoader from "dataloader";
+import type { Database } from "../db/database";
+import { Prisma } from "../db/generated/client";
+import { KNOWN_SOURCES } from "../enrichment/enrichment.sql";
+import type { LoaderDefinition } from "../server/context";
+
+export interface SourceDetailRow {
+  source: string;
+  status: string;
+  error: string | null;
+  /** ISO-8601 in UTC with milliseconds, as the DateTime scalar serialises it. */
+  at: string | null;
+}
+
+export interface FailedEnrichmentRow {
+  id: string;
+  fullName: string;
+  userId: string | null;
+  tenantId: string;
+  enrichmentStatus: string;
+  sourceDetails: SourceDetailRow[];
+  updatedAt: string;
+}
+
+export interface ErrorFeedPageRow {
+  total: number;
+  items: FailedEnrichmentRow[];
+}
+
+/**
+ * An `at` that PostgreSQL and the DateTime scalar both read the same way: ISO-8601 with `T`, seconds and up
+ * to six fraction digits optional, and a zone (`Z` or an offset within PostgreSQL's ±15:59).
+ */
+const AT_PATTERN =
+  "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$";
+
+function utcIso(timestamp: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`to_char(${timestamp} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * Contract ErrorFeed: failed prospects updated on the 7 UTC dates ending today, by updatedAt desc then id,
+ * one page of them with their sourceDetails, and the total across pages. The total is its own (index-only)
+ * count rather than count(*) OVER (), which would read every matching row and vanish on a page past the end.
+ */
+export async function readErrorFeedPage(
+  db: Database,
+  { limit, page }: { limit: number; page: number },
+): Promise<ErrorFeedPageRow> {
+  const [row] = await db.prisma.$queryRaw<ErrorFeedPageRow[]>`
+    WITH failed AS NOT MATERIALIZED (
+      SELECT * FROM prospects
+      WHERE enrichment_status = 'failed'
+        AND updated_at >= ((((now() AT TIME ZONE 'UTC')::date - 6))::timestamp AT TIME ZONE 'UTC')
+        AND updated_at < ((((now() AT TIME ZONE 'UTC')::date + 1))::timestamp AT TIME ZONE 'UTC')
+    )
+    SELECT
+      (SELECT count(*)::int FROM failed) AS total,
+      coalesce((
+        SELECT jsonb_agg(
+          jsonb_build_object(
+            'id', p.id, 'fullName', p.full_name, 'userId', p.user_id, 'tenantId', p.tenant_id,
+            'enrichmentStatus', p.enrichment_status, 'updatedAt', ${utcIso(Prisma.sql`p.updated_at`)},
+            'sourceDetails', (
+              SELECT coalesce(jsonb_agg(
+                jsonb_build_object('source', e.key, 'status', d.status, 'error', d.error, 'at', d.at)
+                ORDER BY array_position(${KNOWN_SOURCES}::text[], e.key) NULLS LAST, e.key COLLATE "C"
+              ), '[]')
+              FROM jsonb_each(
+                CASE WHEN jsonb_typeof(p.enrichment_source_status) = 'object' THEN p.enrichment_source_status ELSE '{}' END
+              ) AS e
+              CROSS JOIN LATERAL (SELECT e.value ->> 'at' AS text) AS raw
+              CROSS JOIN LATERAL (
+                -- Nested CASEs: each cast runs only once the text is known to cast without an error.
+                SELECT CASE WHEN raw.text ~ ${AT_PATTERN} THEN
+                  CASE WHEN extract(month FROM make_date(substr(raw.text, 1, 4)::int, substr(raw.text, 6, 2)::int, 1)
+                      + (substr(raw.text, 9, 2)::int - 1)) = substr(raw.text, 6, 2)::int
+                    THEN raw.text::timestamptz END
+                END AS value
+              ) AS parsed
+              CROSS JOIN LATERAL (
+                SELECT
+                  coalesce(CASE jsonb_typeof(e.value)
+                    WHEN 'string' THEN e.value #>> '{}'
+                    WHEN 'object' THEN CASE WHEN jsonb_typeof(e.value -> 'status') = 'string' THEN e.value ->> 'status' END
+                  END, 'unknown') AS status,
+                  CASE WHEN jsonb_typeof(e.value -> 'error') = 'string' THEN e.value ->> 'error' END AS error,
+                  -- Years 1000 to 9999 in UTC: what the DateTime scalar prints as YYYY.
+                  CASE WHEN parsed.value >= '1000-01-01T00:00:00Z' AND parsed.value < '10000-01-01T00:00:00Z'
+                    THEN ${utcIso(Prisma.sql`parsed.value`)} END AS at
+              ) AS d
+            )
+          )
+          ORDER BY p.updated_at DESC, p.id
+        )
+        FROM (
+          SELECT * FROM failed ORDER BY updated_at DESC, id
+          LIMIT ${limit}::int OFFSET (${page}::bigint - 1) * ${limit}::int
+        ) AS p
+      ), '[]') AS items`;
+  return row;
+}
+
+/** tenants.name by tenant id, null for an id with no tenants row (dangling ids are normal). One query per batch. */
+export const tenantNameLoader: LoaderDefinition<string, string | null> = (db) =>
+  new DataLoader(async (ids) => {
+    const tenants = await db.prisma.tenant.findMany({
+      where: { id: { in: [...ids] } },
+      select: { id: true, name: true },
+    });
+    const names = new Map(tenants.map((tenant) => [tenant.id, tenant.name]));
+    return ids.map((id) => names.get(id) ?? null);
+  });

@@ -1,0 +1,40 @@
+import { Ctx, Field, Float, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Auth } from "../auth/auth.decorator";
+import { Role } from "../auth/role";
+import type { Context } from "../server/context";
+import { readPlatformPulse } from "./pulse.sql";
+
+@ObjectType()
+export class PlatformPulse {
+  @Field(() => Int, { description: "Rows in prospects." })
+  totalProspects!: number;
+
+  @Field(() => Int, { description: "Prospects with enrichment_status 'complete'." })
+  enrichedProspects!: number;
+
+  @Field(() => Float, {
+    description: "100 * enrichedProspects / totalProspects, rounded to one decimal; 0 when there are no prospects.",
+  })
+  enrichmentCoverage!: number;
+
+  @Field(() => Int, { description: "Prospects with enrichment_status 'failed'." })
+  enrichmentFailed!: number;
+
+  @Field(() => Int, { description: "Distinct users with at least one activity_log row today." })
+  activeUsersToday!: number;
+
+  @Field(() => Float, {
+    description:
+      "Mean, over the 7 UTC dates before today, of the distinct users active on each date; rounded to one decimal.",
+  })
+  activeUsers7dAvg!: number;
+}
+
+@Resolver()
+export class PulseResolver {
+  @Query(() => PlatformPulse)
+  @Auth(Role.SUPER_ADMIN)
+  platformPulse(@Ctx() ctx: Context): Promise<PlatformPulse> {
+    return readPlatformPulse(ctx.db);
+  }
+}

@@ -1,0 +1,227 @@
+import type { ClientBase } from "pg";
+import type { Database } from "../db/database";
+
+/**
+ * SQL of the daily rollup. The run itself goes through one pinned client
+ * (`ClientBase`): the session that holds the rollup's advisory lock, and in
+ * the embedded database (one connection) the only one there is.
+ */
+
+export interface RollupRunRow {
+  /** YYYY-MM-DD, or a Date at UTC midnight from Prisma. */
+  date: string | Date;
+  status: "running" | "succeeded" | "failed";
+  startedAt: Date;
+  finishedAt: Date | null;
+  rowsWritten: number | null;
+  error: string | null;
+}
+
+export type RollupTrigger = "schedule" | "catch-up" | "manual" | "backfill";
+
+/** Key of the session-level advisory lock every rollup run holds ("rollup" in ASCII). */
+export const ROLLUP_LOCK_KEY = 0x726f6c6c7570;
+
+const RUN_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, status, started_at AS "startedAt", finished_at AS "finishedAt",
+  rows_written AS "rowsWritten", error`;
+
+/** Waits, without the pool's statement timeout, for any run in progress on another session to end. */
+export async function lockRollups(client: ClientBase): Promise<void> {
+  await client.query(`SET statement_timeout = 0`);
+  await client.query(`SELECT pg_advisory_lock($1)`, [ROLLUP_LOCK_KEY]);
+  await client.query(`RESET statement_timeout`);
+}
+
+export async function unlockRollups(client: ClientBase): Promise<void> {
+  await client.query(`SELECT pg_advisory_unlock($1)`, [ROLLUP_LOCK_KEY]);
+}
+
+export const ABANDONED_ERROR = "abandoned: the replica running it stopped";
+
+/** "No run stuck in running forever": under the lock, a run still running has lost its session (its replica died). */
+export async function failAbandonedRuns(client: ClientBase): Promise<number> {
+  const { rowCount } = await client.query(
+    `UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = $1 WHERE status = 'running'`,
+    [ABANDONED_ERROR],
+  );
+  return rowCount ?? 0;
+}
+
+/** Whether a date already has a successful run (catch-up re-checks this under the lock). */
+export async function hasSucceededRun(client: ClientBase, date: string): Promise<boolean> {
+  const { rows } = await client.query<{ done: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM rollup_runs WHERE date = $1::date AND status = 'succeeded') AS done`,
+    [date],
+  );
+  return rows[0].done;
+}
+
+/** The run's row, committed as running before the work starts, so operators see it. */
+export async function insertRunningRun(
+  client: ClientBase,
+  run: { date: string; trigger: RollupTrigger; slot: Date | null; replica: string },
+): Promise<string> {
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO rollup_runs (date, status, started_at, trigger, slot, replica)
+     VALUES ($1::date, 'running', clock_timestamp(), $2, $3, $4) RETURNING id::text AS id`,
+    [run.date, run.trigger, run.slot, run.replica],
+  );
+  return rows[0].id;
+}
+
+/**
+ * The rollup of one date, inside the caller's transaction. The stale mark is
+ * deleted first: a writer that commits later re-marks the date, and one still
+ * in progress holds the mark (migration 20261201001000) so this waits for it.
+ */
+export async function clearStaleMark(client: ClientBase, date: string): Promise<void> {
+  await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
+}
+
+/** "A pair with no rows has no row": D's rows whose (tenant, user) has no activity_log row on D any more. */
+export async function deleteVanishedPairs(client: ClientBase, date: string): Promise<void> {
+  await client.query(
+    `DELETE FROM usage_metrics_daily m
+      WHERE m.date = $1::date
+        AND NOT EXISTS (
+          SELECT 1 FROM activity_log a
+           WHERE a.tenant_id = m.tenant_id AND a.user_id = m.user_id
+             AND a.created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
+             AND a.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC'))`,
+    [date],
+  );
+}
+
+/**
+ * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
+ * activity_log rows created on D (UTC). Unknown action types count nowhere,
+ * but a pair whose rows are all unknown still gets its (all-zero) row: it has
+ * rows. Returns the number of (tenant, user) rows written.
+ */
+export async function writeDailyCounts(client: ClientBase, date: string): Promise<number> {
+  const { rowCount } = await client.query(
+    `INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, total_logins, searches_executed, profiles_viewed,
+            profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+     SELECT $1::date, tenant_id, user_id,
+            count(*) FILTER (WHERE action_type = 'login')::int,
+            count(*) FILTER (WHERE action_type = 'search_executed')::int,
+            count(*) FILTER (WHERE action_type = 'profile_viewed')::int,
+            count(*) FILTER (WHERE action_type = 'profile_enriched')::int,
+            count(*) FILTER (WHERE action_type = 'csv_exported')::int,
+            count(*) FILTER (WHERE action_type = 'list_created')::int,
+            count(*) FILTER (WHERE action_type = 'persona_created')::int,
+            count(*) FILTER (WHERE action_type = 'lookalike_search')::int
+       FROM activity_log
+      WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
+        AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+      GROUP BY tenant_id, user_id
+     ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET
+            total_logins = EXCLUDED.total_logins,
+            searches_executed = EXCLUDED.searches_executed,
+            profiles_viewed = EXCLUDED.profiles_viewed,
+            profiles_enriched = EXCLUDED.profiles_enriched,
+            csv_exports = EXCLUDED.csv_exports,
+            lists_created = EXCLUDED.lists_created,
+            personas_created = EXCLUDED.personas_created,
+            lookalike_searches = EXCLUDED.lookalike_searches`,
+    [date],
+  );
+  return rowCount ?? 0;
+}
+
+/** Marks the run succeeded inside the work's transaction, so the rows and "succeeded" commit together. */
+export async function finishRun(client: ClientBase, runId: string, rowsWritten: number): Promise<RollupRunRow> {
+  const { rows } = await client.query<RollupRunRow>(
+    `UPDATE rollup_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = $2
+      WHERE id = $1::bigint RETURNING ${RUN_COLUMNS}`,
+    [runId, rowsWritten],
+  );
+  return rows[0];
+}
+
+export async function failRun(client: ClientBase, runId: string, error: string): Promise<RollupRunRow> {
+  const { rows } = await client.query<RollupRunRow>(
+    `UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = $2
+      WHERE id = $1::bigint RETURNING ${RUN_COLUMNS}`,
+    [runId, error],
+  );
+  return rows[0];
+}
+
+/** The database's clock, which every replica agrees on. */
+export async function readDatabaseNow(db: Database): Promise<Date> {
+  const rows = await db.prisma.$queryRaw<Array<{ now: Date }>>`SELECT now() AS now`;
+  return rows[0].now;
+}
+
+/**
+ * Claims a scheduled slot for this replica: only the replica whose insert
+ * wins gets the dates back (yesterday of the slot's UTC date, then back
+ * lookbackDays days before it); the others get none.
+ */
+export async function claimSlot(db: Database, slot: Date, replica: string, lookbackDays: number): Promise<string[]> {
+  const rows = await db.prisma.$queryRaw<Array<{ date: string }>>`
+    WITH claimed AS (
+      INSERT INTO rollup_ticks (slot, replica) VALUES (${slot.toISOString()}::timestamptz, ${replica})
+      ON CONFLICT (slot) DO NOTHING RETURNING slot)
+    SELECT to_char((claimed.slot AT TIME ZONE 'UTC')::date - 1 - back, 'YYYY-MM-DD') AS date
+      FROM claimed, generate_series(0, ${lookbackDays}::int) AS back
+     ORDER BY back`;
+  return rows.map((row) => row.date);
+}
+
+/** Catch-up at start: the dates of the 90 ending yesterday, from the earliest activity on, with no successful run; oldest first. */
+export async function readDatesToCatchUp(db: Database): Promise<string[]> {
+  const rows = await db.prisma.$queryRaw<Array<{ date: string }>>`
+    WITH bounds AS (
+      SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS yesterday,
+             (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log) AS earliest)
+    SELECT to_char(d, 'YYYY-MM-DD') AS date
+      FROM bounds, generate_series(greatest(earliest, yesterday - 89), yesterday, interval '1 day') AS d
+     WHERE NOT EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d::date AND r.status = 'succeeded')
+     ORDER BY d`;
+  return rows.map((row) => row.date);
+}
+
+/** runRollup's date: the given one or yesterday, and whether it lies after the database's today. */
+export async function readManualDate(db: Database, date: string | null): Promise<{ date: string; future: boolean }> {
+  const rows = await db.prisma.$queryRaw<Array<{ date: string; future: boolean }>>`
+    SELECT to_char(coalesce(${date}::date, (now() AT TIME ZONE 'UTC')::date - 1), 'YYYY-MM-DD') AS date,
+           coalesce(${date}::date > (now() AT TIME ZONE 'UTC')::date, false) AS future`;
+  return rows[0];
+}
+
+/** The backfill's dates: each with whether it is clean (a successful run and no stale mark since) and whether it is in the future. */
+export async function readBackfillDates(
+  db: Database,
+  range: { from: string; to: string },
+): Promise<Array<{ date: string; clean: boolean; future: boolean }>> {
+  return db.prisma.$queryRaw`
+    SELECT to_char(d, 'YYYY-MM-DD') AS date,
+           EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d::date AND r.status = 'succeeded')
+             AND NOT EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = d::date) AS clean,
+           d::date > (now() AT TIME ZONE 'UTC')::date AS future
+      FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d
+     ORDER BY d`;
+}
+
+/** rollupStatus: lastRolledUpDate is the greatest date with a successful run; lagDays counts from it to yesterday, never below 0. */
+export async function readRollupStatus(
+  db: Database,
+): Promise<{ lastRolledUpDate: string | null; lagDays: number | null }> {
+  const rows = await db.prisma.$queryRaw<Array<{ lastRolledUpDate: string | null; lagDays: number | null }>>`
+    SELECT to_char(max(date), 'YYYY-MM-DD') AS "lastRolledUpDate",
+           CASE WHEN max(date) IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'UTC')::date - 1 - max(date)) END AS "lagDays"
+      FROM rollup_runs WHERE status = 'succeeded'`;
+  return rows[0];
+}
+
+/** rollupStatus.recentRuns: most recent first, at most 20. */
+export async function readRecentRuns(db: Database): Promise<RollupRunRow[]> {
+  const runs = await db.prisma.rollupRun.findMany({
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    take: 20,
+    select: { date: true, status: true, startedAt: true, finishedAt: true, rowsWritten: true, error: true },
+  });
+  return runs as RollupRunRow[];
+}

@@ -1,0 +1,385 @@
+import { Client } from "pg";
+import { Role } from "../auth/role";
+import type { Viewer } from "../auth/viewer";
+import { createTenant, createUser, insertActivity } from "../test/factories";
+import { graphql } from "../test/gql";
+import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "./rollup.fixtures";
+import { addDays } from "../test/scenario";
+import { ROLLUP_LOCK_KEY } from "./rollup.sql";
+
+const RunRollup = graphql(`
+  mutation RollupRunRollup($date: Date) {
+    runRollup(date: $date) {
+      date
+      status
+      startedAt
+      finishedAt
+      rowsWritten
+      error
+    }
+  }
+`);
+
+const RollupStatusQuery = graphql(`
+  query RollupStatus {
+    rollupStatus {
+      lastRolledUpDate
+      lagDays
+      recentRuns {
+        date
+        status
+        startedAt
+        finishedAt
+        rowsWritten
+        error
+      }
+    }
+  }
+`);
+
+let gateway: TestGateway;
+let admin: Viewer;
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  admin = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN });
+});
+afterAll(() => gateway.stop());
+
+/** The database's today plus `days`, as YYYY-MM-DD. */
+async function dbDate(days: number): Promise<string> {
+  const { rows } = await gateway.db.pool.query<{ d: string }>(
+    "SELECT to_char((now() AT TIME ZONE 'UTC')::date + $1::int, 'YYYY-MM-DD') AS d",
+    [days],
+  );
+  return rows[0].d;
+}
+
+async function runRollup(date?: string) {
+  const { body } = await gateway.query(RunRollup, date === undefined ? {} : { date }, { viewer: admin });
+  expect(body.errors).toBeUndefined();
+  return body.data!.runRollup;
+}
+
+async function runCount(): Promise<number> {
+  const { rows } = await gateway.db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM rollup_runs");
+  return rows[0].n;
+}
+
+async function isStale(date: string): Promise<boolean> {
+  const { rowCount } = await gateway.db.pool.query("SELECT 1 FROM usage_stale_dates WHERE date = $1::date", [date]);
+  return rowCount === 1;
+}
+
+/** Rolled-up rows that a run of another date must leave alone (their values are deliberately not the counts). */
+async function insertSentinels(dates: string[]) {
+  for (const date of dates) {
+    await gateway.db.pool.query(
+      `INSERT INTO usage_metrics_daily (date, tenant_id, user_id, total_logins, csv_exports)
+       VALUES ($1::date, gen_random_uuid(), gen_random_uuid(), 777, 3)`,
+      [date],
+    );
+  }
+}
+
+async function rowsOfDates(dates: string[]) {
+  const { rows } = await gateway.db.pool.query(
+    "SELECT * FROM usage_metrics_daily WHERE date = ANY($1::date[]) ORDER BY date, tenant_id, user_id",
+    [dates],
+  );
+  return rows;
+}
+
+describe("rollupStatus before any run", () => {
+  it("has no date, no lag and no runs", async () => {
+    const { body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
+    expect(body).toEqual({ data: { rollupStatus: { lastRolledUpDate: null, lagDays: null, recentRuns: [] } } });
+  });
+});
+
+describe("runRollup: who and which dates", () => {
+  it("is for super admins only", async () => {
+    const tenantId = await createTenant(gateway.db.pool);
+    const before = await runCount();
+    expect(errorCodes((await gateway.query(RunRollup, {})).body)).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes((await gateway.query(RollupStatusQuery, {})).body)).toEqual(["UNAUTHENTICATED"]);
+    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
+      const viewer = await createUser(gateway.db.pool, { tenantId, role });
+      expect(errorCodes((await gateway.query(RunRollup, {}, { viewer })).body)).toEqual(["FORBIDDEN"]);
+      expect(errorCodes((await gateway.query(RollupStatusQuery, {}, { viewer })).body)).toEqual(["FORBIDDEN"]);
+    }
+    expect(await runCount()).toBe(before);
+  });
+
+  it("refuses a future date and an impossible one with BAD_USER_INPUT, running nothing", async () => {
+    const before = await runCount();
+    for (const date of [await dbDate(1), "2999-01-01", "2026-02-30", "yesterday"]) {
+      const { body } = await gateway.query(RunRollup, { date }, { viewer: admin });
+      expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+    }
+    expect(await runCount()).toBe(before);
+  });
+});
+
+describe("the rollup of a date, against a plain GROUP BY", () => {
+  // Dates long before the catch-up window (the last 90 days), one per seed.
+  const seeds: Array<[number, string]> = [
+    [1, "2025-01-15"],
+    [7, "2025-02-28"],
+    [42, "2025-03-01"],
+    [2026, "2025-06-30"],
+  ];
+
+  it.each(seeds)("seed %i, date %s", async (seed, date) => {
+    const pool = gateway.db.pool;
+    const neighbours = [addDays(date, -1), addDays(date, 1)];
+    await insertSentinels([...neighbours, date]);
+    await insertActivityInChunks(pool, generateActivity(seed, date, 1500));
+    const untouched = await rowsOfDates(neighbours);
+    const expected = await expectedDailyRows(pool, date);
+    expect(expected.length).toBeGreaterThan(20);
+
+    const first = await runRollup(date);
+    expect(first).toEqual({
+      date,
+      status: "succeeded",
+      startedAt: expect.any(String),
+      finishedAt: expect.any(String),
+      rowsWritten: expected.length,
+      error: null,
+    });
+    expect(await dailyRows(pool, date)).toEqual(expected);
+    expect(await rowsOfDates(neighbours)).toEqual(untouched);
+    expect(await isStale(date)).toBe(false);
+
+    // Idempotent: a second run writes the same rows.
+    const second = await runRollup(date);
+    expect(second.rowsWritten).toBe(expected.length);
+    expect(await dailyRows(pool, date)).toEqual(expected);
+
+    // Late rows (created now, stamped on D) mark D stale and the next run counts them.
+    const late = generateActivity(seed + 1, date, 300).filter((row) =>
+      String(row.createdAt instanceof Date ? row.createdAt.toISOString() : row.createdAt).startsWith(date),
+    );
+    await insertActivity(pool, late);
+    expect(await isStale(date)).toBe(true);
+    const lateExpected = await expectedDailyRows(pool, date);
+    expect(lateExpected).not.toEqual(expected);
+    expect((await runRollup(date)).rowsWritten).toBe(lateExpected.length);
+    expect(await dailyRows(pool, date)).toEqual(lateExpected);
+
+    // Some pairs lose all their rows: their rolled-up rows go.
+    await pool.query(
+      `DELETE FROM activity_log WHERE user_id IN (
+         SELECT DISTINCT user_id FROM activity_log
+          WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1 ORDER BY user_id LIMIT 5)`,
+      [date],
+    );
+    const fewer = await expectedDailyRows(pool, date);
+    expect(fewer.length).toBeLessThan(lateExpected.length);
+    expect((await runRollup(date)).rowsWritten).toBe(fewer.length);
+    expect(await dailyRows(pool, date)).toEqual(fewer);
+
+    // A day whose rows are all deleted ends with no rows.
+    await pool.query("DELETE FROM activity_log WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1", [
+      date,
+    ]);
+    expect((await runRollup(date)).rowsWritten).toBe(0);
+    expect(await dailyRows(pool, date)).toEqual([]);
+    expect(await rowsOfDates(neighbours)).toEqual(untouched);
+  });
+
+  it("gives a pair whose rows are all of unknown types an all-zero row", async () => {
+    const date = "2025-04-10";
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    await insertActivity(gateway.db.pool, [
+      { tenantId, userId: user.id, actionType: "LOGIN", createdAt: `${date}T01:00:00Z` },
+      { tenantId, userId: user.id, actionType: "api_call", createdAt: `${date}T02:00:00Z` },
+    ]);
+    expect((await runRollup(date)).rowsWritten).toBe(1);
+    const { rows } = await gateway.db.pool.query(
+      `SELECT total_logins + searches_executed + profiles_viewed + profiles_enriched + csv_exports + lists_created
+              + personas_created + lookalike_searches AS total
+         FROM usage_metrics_daily WHERE date = $1::date AND user_id = $2`,
+      [date, user.id],
+    );
+    expect(rows).toEqual([{ total: 0 }]);
+  });
+});
+
+describe("rollupStatus", () => {
+  it("reports the greatest successful date, the lag to yesterday, and the 20 latest runs", async () => {
+    const yesterday = await dbDate(-1);
+    await runRollup(addDays(yesterday, -4));
+    let { body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
+    expect(body.data?.rollupStatus).toMatchObject({ lastRolledUpDate: addDays(yesterday, -4), lagDays: 4 });
+
+    // A failed run of a later date does not count.
+    await gateway.db.pool.query(
+      `INSERT INTO rollup_runs (date, status, started_at, finished_at, error, trigger)
+       VALUES ($1::date, 'failed', now() - interval '1 hour', now() - interval '1 hour', 'boom', 'manual')`,
+      [yesterday],
+    );
+    ({ body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin }));
+    expect(body.data?.rollupStatus).toMatchObject({ lastRolledUpDate: addDays(yesterday, -4), lagDays: 4 });
+
+    expect((await runRollup()).date).toBe(yesterday);
+    ({ body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin }));
+    expect(body.data?.rollupStatus).toMatchObject({ lastRolledUpDate: yesterday, lagDays: 0 });
+
+    // Today may be rolled; the lag stays 0.
+    const today = await dbDate(0);
+    for (let back = 30; back >= 10; back -= 1) await runRollup(addDays(yesterday, -back));
+    const latest = await runRollup(today);
+    ({ body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin }));
+    const status = body.data!.rollupStatus;
+    expect(status).toMatchObject({ lastRolledUpDate: today, lagDays: 0 });
+    const { rows } = await gateway.db.pool.query(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, status,
+              to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "startedAt",
+              to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "finishedAt",
+              rows_written AS "rowsWritten", error
+         FROM rollup_runs ORDER BY started_at DESC, id DESC LIMIT 20`,
+    );
+    expect(await runCount()).toBeGreaterThan(20);
+    expect(status.recentRuns).toEqual(rows);
+    expect(status.recentRuns[0]).toEqual(latest);
+  });
+});
+
+const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+
+onPostgres("runs and other sessions (PostgreSQL only: the embedded database has one session)", () => {
+  async function waitForBackend(pattern: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const { rowCount } = await gateway.db.pool.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+        [pattern],
+      );
+      if (rowCount) return;
+      if (Date.now() > deadline) throw new Error(`no backend waiting on a lock in ${pattern}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it("waits for a run held by another session; requests for a date still waiting share one run", async () => {
+    const date = "2025-05-05";
+    await insertActivityInChunks(gateway.db.pool, generateActivity(5, date, 500));
+    const other = new Client({
+      connectionString: gateway.config.database.kind === "postgres" ? gateway.config.database.url : "",
+    });
+    await other.connect();
+    try {
+      await other.query("SELECT pg_advisory_lock($1)", [ROLLUP_LOCK_KEY]);
+      const first = runRollup(date);
+      await waitForBackend("SELECT pg_advisory_lock%");
+      const waiting = [runRollup(date), runRollup(date), runRollup(date)];
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const { rows: none } = await gateway.db.pool.query("SELECT 1 FROM rollup_runs WHERE date = $1::date", [date]);
+      expect(none).toEqual([]);
+      await other.query("SELECT pg_advisory_unlock($1)", [ROLLUP_LOCK_KEY]);
+      const results = await Promise.all([first, ...waiting]);
+      expect(results.map((run) => run.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+      expect(results[2]).toEqual(results[1]);
+      expect(results[3]).toEqual(results[1]);
+      expect(results[1].startedAt >= results[0].finishedAt!).toBe(true);
+      const { rows } = await gateway.db.pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM rollup_runs WHERE date = $1::date",
+        [date],
+      );
+      expect(rows).toEqual([{ n: 2 }]);
+      expect(await dailyRows(gateway.db.pool, date)).toEqual(await expectedDailyRows(gateway.db.pool, date));
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("counts a late row whose writer commits while the run is going: the run waits for it", async () => {
+    const date = "2025-07-07";
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    await insertActivity(gateway.db.pool, [
+      { tenantId, userId: user.id, actionType: "login", createdAt: `${date}T10:00:00Z` },
+    ]);
+    expect(await isStale(date)).toBe(true);
+    const writer = new Client({
+      connectionString: gateway.config.database.kind === "postgres" ? gateway.config.database.url : "",
+    });
+    await writer.connect();
+    try {
+      await writer.query("BEGIN");
+      await writer.query(
+        "INSERT INTO activity_log (tenant_id, user_id, action_type, created_at) VALUES ($1, $2, 'csv_exported', $3)",
+        [tenantId, user.id, `${date}T11:00:00Z`],
+      );
+      const run = runRollup(date);
+      await waitForBackend("DELETE FROM usage_stale_dates%");
+      await writer.query("COMMIT");
+      expect((await run).status).toBe("succeeded");
+    } finally {
+      await writer.end();
+    }
+    const expected = await expectedDailyRows(gateway.db.pool, date);
+    expect(expected).toEqual([expect.objectContaining({ total_logins: 1, csv_exports: 1 })]);
+    expect(await dailyRows(gateway.db.pool, date)).toEqual(expected);
+  });
+});
+
+describe("catch-up at start", () => {
+  it("rolls every day of the last 90 with no successful run, in the background", async () => {
+    const yesterday = await dbDate(-1);
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    const tenDays = Array.from({ length: 10 }, (_, i) => addDays(yesterday, -i));
+    const tooOld = addDays(yesterday, -95);
+    await insertActivity(
+      gateway.db.pool,
+      [...tenDays, tooOld].flatMap((date, i) =>
+        Array.from({ length: i + 1 }, () => ({
+          tenantId,
+          userId: user.id,
+          actionType: "search_executed",
+          createdAt: `${date}T08:00:00Z`,
+        })),
+      ),
+    );
+    const { rows: before } = await gateway.db.pool.query<{ date: string }>(
+      "SELECT DISTINCT to_char(date, 'YYYY-MM-DD') AS date FROM rollup_runs WHERE status = 'succeeded'",
+    );
+    const done = new Set(before.map((row) => row.date));
+    const window = Array.from({ length: 90 }, (_, i) => addDays(yesterday, -i));
+    expect(window.some((date) => !done.has(date))).toBe(true);
+
+    expect(gateway.rollup.start()).toBeUndefined();
+    expect((await gateway.fetch("/readyz")).status).toBe(200);
+
+    const deadline = Date.now() + 90_000;
+    let missing = window;
+    while (missing.length > 0) {
+      if (Date.now() > deadline) throw new Error(`not caught up: ${missing.join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { rows } = await gateway.db.pool.query<{ date: string }>(
+        "SELECT to_char(date, 'YYYY-MM-DD') AS date FROM rollup_runs WHERE status = 'succeeded' AND date = ANY($1::date[])",
+        [window],
+      );
+      const succeeded = new Set(rows.map((row) => row.date));
+      missing = window.filter((date) => !succeeded.has(date));
+    }
+    const { rows: catchUp } = await gateway.db.pool.query<{ date: string; n: number }>(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, count(*)::int AS n FROM rollup_runs
+        WHERE trigger = 'catch-up' GROUP BY date ORDER BY date`,
+    );
+    expect(catchUp).toEqual(
+      window
+        .filter((date) => !done.has(date))
+        .sort()
+        .map((date) => ({ date, n: 1 })),
+    );
+    // Dates rolled before their rows arrived stay as they are (stale, for the scheduler's lookback); the others are exact.
+    for (const date of tenDays.filter((d) => !done.has(d)))
+      expect(await dailyRows(gateway.db.pool, date)).toEqual(await expectedDailyRows(gateway.db.pool, date));
+    expect(await dailyRows(gateway.db.pool, tooOld)).toEqual([]);
+  });
+});

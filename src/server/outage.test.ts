@@ -1,0 +1,112 @@
+import { Client } from "pg";
+import { Role } from "../auth/role";
+import { graphql } from "../test/gql";
+import { insertActivity, viewerWithoutRow } from "../test/factories";
+import { startTcpProxy, type TcpProxy } from "../test/tcp-proxy";
+import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
+import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+
+const OutagePulse = graphql(`
+  query OutagePulse {
+    platformPulse {
+      totalProspects
+      activeUsersToday
+    }
+  }
+`);
+
+const OutageRollup = graphql(`
+  mutation OutageRollup($date: Date!) {
+    runRollup(date: $date) {
+      status
+      error
+      rowsWritten
+    }
+  }
+`);
+
+/** PGlite lives inside the process and cannot become unreachable: this plays a PostgreSQL outage through a proxy. */
+const describeOnServer = serverUrl ? describe : describe.skip;
+
+describeOnServer("a database outage", () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let gateway: TestGateway;
+  let direct: Client;
+  const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url as string);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    url.hostname = "127.0.0.1";
+    url.port = String(proxy.port);
+    gateway = await startTestGateway({
+      DATABASE_URL: url.toString(),
+      NODE_ENV: "production",
+      DB_CONNECT_TIMEOUT_MS: "1000",
+    });
+    direct = new Client({ connectionString: database.url });
+    await direct.connect();
+  });
+  afterAll(async () => {
+    await direct?.end();
+    await gateway?.stop().catch(() => undefined);
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it("answers 503 on /readyz and INTERNAL_SERVER_ERROR without internals while down, and recovers without a restart", async () => {
+    expect((await gateway.query(OutagePulse, {}, { viewer: superAdmin })).body.errors).toBeUndefined();
+    proxy.cut();
+    expect((await gateway.fetch("/readyz")).status).toBe(503);
+    const { status, body } = await gateway.query(OutagePulse, {}, { viewer: superAdmin });
+    expect(status).toBe(200);
+    expect(errorCodes(body)).toEqual(["INTERNAL_SERVER_ERROR"]);
+    expect(body.errors?.[0].message).toBe("Internal server error");
+    expect(JSON.stringify(body)).not.toMatch(/ECONN|SELECT|prisma|stack|127\.0\.0\.1/i);
+    expect((await gateway.fetch("/healthz")).status).toBe(200);
+
+    proxy.restore();
+    expect((await gateway.fetch("/readyz")).status).toBe(200);
+    const after = await gateway.query(OutagePulse, {}, { viewer: superAdmin });
+    expect(after.body.errors).toBeUndefined();
+  });
+
+  it("leaves no partial rollup rows when the connection drops mid-run, and the next run completes it", async () => {
+    const date = "2026-06-15";
+    const rows = Array.from({ length: 60_000 }, (_, i) => ({
+      tenantId: `00000000-0000-4000-8000-${String(i % 300).padStart(12, "0")}`,
+      userId: `00000000-0000-4000-9000-${String(i % 3000).padStart(12, "0")}`,
+      actionType: ["login", "search_executed", "csv_exported"][i % 3],
+      createdAt: new Date(Date.parse(`${date}T00:00:00Z`) + (i % 86_400) * 1000),
+    }));
+    await insertActivity(direct as never, rows);
+    const expected = async () =>
+      (
+        await direct.query(
+          `SELECT count(DISTINCT (tenant_id, user_id))::int AS pairs FROM activity_log
+            WHERE created_at >= $1::date AND created_at < $1::date + 1`,
+          [date],
+        )
+      ).rows[0].pairs as number;
+    const written = async () =>
+      (await direct.query(`SELECT count(*)::int AS n FROM usage_metrics_daily WHERE date = $1`, [date])).rows[0]
+        .n as number;
+
+    const run = gateway.query(OutageRollup, { date }, { viewer: superAdmin });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    proxy.cut();
+    const interrupted = await run;
+    expect([0, await expected()]).toContain(await written());
+    if (interrupted.body.data) expect(["succeeded", "failed"]).toContain(interrupted.body.data.runRollup.status);
+    else expect(errorCodes(interrupted.body)).toEqual(["INTERNAL_SERVER_ERROR"]);
+
+    proxy.restore();
+    const retried = await gateway.query(OutageRollup, { date }, { viewer: superAdmin });
+    expect(retried.body.data?.runRollup).toMatchObject({ status: "succeeded", rowsWritten: await expected() });
+    expect(await written()).toBe(await expected());
+    const { rows: stuck } = await direct.query(`SELECT count(*)::int AS n FROM rollup_runs WHERE status = 'running'`);
+    expect(stuck[0].n).toBe(0);
+  });
+});

@@ -1,0 +1,70 @@
+import { Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Auth } from "../auth/auth.decorator";
+import { Role } from "../auth/role";
+import type { Context } from "../server/context";
+import { DateTimeScalar } from "../server/scalars";
+import { readTenantActivity, tenantUsersLoader } from "./tenants.sql";
+
+@ObjectType()
+export class TenantUserActivity {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  fullName!: string | null;
+
+  @Field(() => Int)
+  searches7d!: number;
+
+  @Field(() => Int)
+  enrichments7d!: number;
+
+  @Field(() => Int)
+  exports7d!: number;
+}
+
+@ObjectType({ description: "Window: the 7 dates ending today." })
+export class TenantActivity {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int, { description: "Users whose users.tenant_id is this tenant." })
+  userCount!: number;
+
+  @Field(() => Int)
+  searches7d!: number;
+
+  @Field(() => Int)
+  enrichments7d!: number;
+
+  @Field(() => Int)
+  exports7d!: number;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: "Latest activity_log.created_at in this tenant within the last 90 days; null if none.",
+  })
+  lastActive!: Date | null;
+}
+
+@Resolver(() => TenantActivity)
+export class TenantsResolver {
+  @Query(() => [TenantActivity], {
+    description:
+      'Active tenants (tenants.is_active), by searches7d descending, then name ascending. Names compare by code point (COLLATE "C"); tenants with equal searches7d and name, by id ascending.',
+  })
+  @Auth(Role.SUPER_ADMIN)
+  tenantActivity(@Ctx() ctx: Context): Promise<TenantActivity[]> {
+    return readTenantActivity(ctx.db);
+  }
+
+  @FieldResolver(() => [TenantUserActivity], {
+    description: "Every user of the tenant, zeros included; by searches7d descending, then id ascending.",
+  })
+  users(@Root() tenant: TenantActivity, @Ctx() ctx: Context): Promise<TenantUserActivity[]> {
+    return ctx.loader(tenantUsersLoader).load(tenant.id);
+  }
+}
