@@ -23,6 +23,9 @@ export async function openDatabase(config: Pick<Config, "database" | "pool">): P
     idleTimeoutMillis: 30_000,
     statement_timeout: config.pool.statementTimeoutMs,
     application_name: "analytics-gateway",
+    // The dashboards' statements are short; JIT compiling them cost seconds (jsonb_each's
+    // default row estimate pushes plans over the JIT threshold). PGlite has no JIT.
+    options: embedded ? undefined : "-c jit=off",
   });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);

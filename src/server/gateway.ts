@@ -1,8 +1,7 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { createTokenVerifier } from "../auth/token";
 import type { Config } from "../config";
@@ -52,30 +51,34 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     includeStacktraceInErrorResponses: !config.production,
     introspection: true,
     csrfPrevention: true,
+    // main.ts owns the signals: Apollo's own handler would stop it before the HTTP server drains.
+    stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: config.production,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [
       ...limits.plugins,
       ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       errorReportingPlugin({ production: config.production }),
     ],
   });
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
-  httpServer.on(
-    "request",
-    createRequestHandler({
-      apollo,
-      verifyToken,
-      log,
-      contextFor: ({ viewer, requestId, log: requestLog }) =>
-        createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
-      isReady: () => isDatabaseReachable(db),
-      metrics: createMetrics(db),
-    }),
-  );
+  const handleRequest = createRequestHandler({
+    apollo,
+    verifyToken,
+    log,
+    contextFor: ({ viewer, requestId, log: requestLog }) =>
+      createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
+    isReady: () => isDatabaseReachable(db),
+    metrics: createMetrics(db),
+  });
+  const inFlight = new Set<ServerResponse>();
+  httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    inFlight.add(res);
+    res.on("close", () => inFlight.delete(res));
+    void handleRequest(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -89,11 +92,34 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     log,
     rollup,
     async stop() {
+      log.info({ inFlight: inFlight.size }, "stopping: draining requests in flight");
+      await drain(httpServer, inFlight, SHUTDOWN_GRACE_MS);
+      log.info("stopped accepting; requests in flight finished");
       await apollo.stop();
       await rollup.stop();
+      log.info("scheduler stopped");
       await db.close();
+      log.info("database closed");
     },
   };
+}
+
+/** In-flight requests get this long to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Stops accepting and waits for the responses in flight (Node's own `close`
+ * does not wait for a request whose body is still arriving), closing
+ * kept-alive connections as they go idle; cuts what is left after the grace.
+ */
+async function drain(server: Server, inFlight: Set<ServerResponse>, graceMs: number): Promise<void> {
+  server.close();
+  const deadline = Date.now() + graceMs;
+  while (inFlight.size > 0 && Date.now() < deadline) {
+    server.closeIdleConnections();
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  server.closeAllConnections();
 }
 
 async function isDatabaseReachable(db: Database): Promise<boolean> {

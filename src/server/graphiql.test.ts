@@ -1,7 +1,7 @@
 import { chromium, type Browser } from "playwright-core";
 import { Role } from "../auth/role";
 import { createTenant, createUser } from "../test/factories";
-import { startTestGateway, type TestGateway } from "../test/test-gateway";
+import { useTestGateway } from "../test/test-gateway";
 
 /** Debian's chromium (installed by .ci/run); its own networking is off, so any outside request would show. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -16,16 +16,12 @@ const FLAGS = [
   "--disable-quic",
 ];
 
-let gateway: TestGateway;
+const gateway = useTestGateway();
 let browser: Browser;
 beforeAll(async () => {
-  gateway = await startTestGateway();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
 });
-afterAll(async () => {
-  await browser?.close();
-  await gateway.stop();
-});
+afterAll(() => browser?.close());
 
 it("GraphiQL works in a browser with no network: a query with a token in the headers editor gets its answer", async () => {
   const tenantId = await createTenant(gateway.db.pool);

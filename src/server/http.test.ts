@@ -1,16 +1,14 @@
 import { getIntrospectionQuery } from "graphql";
 import { Role } from "../auth/role";
 import { viewerWithoutRow } from "../test/factories";
-import { startTestGateway, type TestGateway } from "../test/test-gateway";
+import { useTestGateway } from "../test/test-gateway";
 import { QUERY_LIMITS } from "./limits";
 
-let gateway: TestGateway;
+const gateway = useTestGateway();
 let superAdmin: string;
 beforeAll(async () => {
-  gateway = await startTestGateway();
   superAdmin = await gateway.token(viewerWithoutRow(Role.SUPER_ADMIN, null));
 });
-afterAll(() => gateway.stop());
 
 async function post(body: string, headers: Record<string, string> = {}) {
   const response = await gateway.fetch("/graphql", {

@@ -81,7 +81,7 @@ describeOnServer("a database outage", () => {
       actionType: ["login", "search_executed", "csv_exported"][i % 3],
       createdAt: new Date(Date.parse(`${date}T00:00:00Z`) + (i % 86_400) * 1000),
     }));
-    await insertActivity(direct as never, rows);
+    await insertActivity(direct, rows);
     const expected = async () =>
       (
         await direct.query(

@@ -17,12 +17,12 @@ async function startProcess(database: TestDatabase, port: number): Promise<Child
       PATH: process.env.PATH,
       PORT: String(port),
       HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
+      LOG_LEVEL: "warn",
       JWT_SECRET: TEST_JWT_SECRET,
       ROLLUP_ENABLED: "false",
       ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: "memory://", DEMO_DATA: "false" }),
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
