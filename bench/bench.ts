@@ -4,20 +4,17 @@
  * database) and `--reuse` (use a kept one). DATABASE_URL names a PostgreSQL
  * server; the bench creates its own database there and drops it at the end.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import type { ResultOf } from "@graphql-typed-document-node/core";
 import { print, type DocumentNode } from "graphql";
 import pg from "pg";
-import { Role } from "../src/auth/role";
-import { signToken } from "../src/auth/sign-token";
 import { applyMigrations } from "../src/db/migrate";
 import { graphql } from "../src/test/gql";
+import { admin, benchTokens, startGateway, withDatabase, type GatewayProcess } from "./gateway-process";
 import { generate, insertLateRows, ms, scaleFor, SPIKE_DAYS_AGO, type Scale } from "./generate";
 import { QUESTIONS, type Question, type Subject } from "./questions";
 import {
@@ -77,117 +74,6 @@ function parseOptions(argv: string[]): Options {
 const started = performance.now();
 const log = (line: string) =>
   process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-
-// ---------------------------------------------------------------- the bench's database
-
-function withDatabase(url: string, database: string): string {
-  const next = new URL(url);
-  next.pathname = `/${database}`;
-  return next.toString();
-}
-
-async function admin(url: string, sql: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rowCount ?? 0;
-  } finally {
-    await client.end();
-  }
-}
-
-// ---------------------------------------------------------------- the gateway, as a child process
-
-interface GatewayProcess {
-  base: string;
-  pid: number;
-  /** Peak RSS so far, in MB, from the samples and the kernel's VmHWM. */
-  peakMb(): number;
-  idleMb: number;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** How long the gateway may take to exit after SIGTERM before the bench kills it. */
-const STOP_GRACE_MS = 5_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
-  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return match ? Number(match[1]) / 1024 : NaN;
-}
-
-async function startGateway(databaseUrl: string, secret: string): Promise<GatewayProcess> {
-  const port = await freePort();
-  // One node process (tsx as a loader, not its CLI wrapper), so its pid is the gateway's.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secret,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      ROLLUP_ENABLED: "false",
-      DB_STATEMENT_TIMEOUT_MS: "120000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the gateway was not ready within 60 s:\n${output}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (response) => response.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const pid = child.pid!;
-  let peak = statusMb(pid, "VmRSS");
-  const sampler = setInterval(() => {
-    if (child.exitCode === null) peak = Math.max(peak, statusMb(pid, "VmRSS"));
-  }, 250);
-  return {
-    base,
-    pid,
-    idleMb: peak,
-    peakMb: () => (child.exitCode === null ? Math.max(peak, statusMb(pid, "VmHWM")) : peak),
-    output: () => output,
-    async stop() {
-      clearInterval(sampler);
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = new Promise<"slow">((resolve) => setTimeout(() => resolve("slow"), STOP_GRACE_MS).unref());
-      if ((await Promise.race([exited, timer])) === "slow") {
-        log(`the gateway did not exit within ${STOP_GRACE_MS / 1000} s of SIGTERM: killed`);
-        child.kill("SIGKILL");
-        await exited;
-      }
-    },
-  };
-}
 
 // ---------------------------------------------------------------- GraphQL over HTTP
 
@@ -566,25 +452,10 @@ async function main(): Promise<number> {
     }
 
     const secret = randomBytes(36).toString("base64url");
-    gateway = await startGateway(dbUrl, secret);
+    gateway = await startGateway(dbUrl, secret, log);
     log(`gateway ready (pid ${gateway.pid}, ${gateway.idleMb.toFixed(0)} MB)`);
     const client = graphqlClient(gateway.base);
-    const largestTenantId = (await pool.query<{ id: string }>("SELECT md5('bench-tenant-0')::uuid::text AS id")).rows[0]
-      .id;
-    const people = await pool.query<{ id: string; role: string }>(
-      `(SELECT id::text, role FROM users WHERE role = 'super_admin' ORDER BY id LIMIT 1)
-       UNION ALL (SELECT id::text, role FROM users WHERE role = 'tenant_admin' AND tenant_id = $1 ORDER BY id LIMIT 1)`,
-      [largestTenantId],
-    );
-    const idOf = (role: string) => people.rows.find((row) => row.role === role)!.id;
-    const tokens = {
-      superAdmin: await signToken(secret, { id: idOf("super_admin"), role: Role.SUPER_ADMIN, tenantId: null }),
-      tenantAdmin: await signToken(secret, {
-        id: idOf("tenant_admin"),
-        role: Role.TENANT_ADMIN,
-        tenantId: largestTenantId,
-      }),
-    };
+    const { largestTenantId, tokens } = await benchTokens(pool, secret);
     const run: Run = { options, pool, client, tokens, subject: { largestTenantId }, problems: [] };
 
     const fields = (await client.request(FIELDS_OPERATION, {}, tokens.superAdmin)).data as ResultOf<

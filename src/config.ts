@@ -102,3 +102,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return toConfig(parsed.data);
 }
+
+/** For command-line entry points: the config, or one line on stderr and the exit code to stop with. */
+export function loadConfigForCommand(): Config | { exitWith: number } {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    return { exitWith: 1 };
+  }
+}

@@ -43,10 +43,17 @@ export function badUserInput(message: string, argumentName?: string): GraphQLErr
  * client can tell which rule it broke. The parser's token limit has no code
  * of its own, only its message.
  */
+const NULL_FOR_NON_NULL = /^Argument "\w+" of non-null type "[^"]+" must not be null\.$/;
+
 function refinedCode(formatted: GraphQLFormattedError, error: unknown): string | undefined {
   const original = error instanceof GraphQLError ? error.originalError : undefined;
   const code = original instanceof GraphQLError ? original.extensions.code : undefined;
   if (typeof code === "string" && (code.startsWith("QUERY_LIMIT_") || code === ErrorCode.BAD_USER_INPUT)) return code;
+  // A nullable variable sent as null for a non-null argument that has a default: graphql-js
+  // refuses it only while executing, with no code; it is the client's mistake.
+  if (original instanceof GraphQLError && code === undefined && NULL_FOR_NON_NULL.test(original.message)) {
+    return ErrorCode.BAD_USER_INPUT;
+  }
   if (
     formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" &&
     /Document contains more th\w+ \d+ tokens/.test(formatted.message)

@@ -1,20 +1,12 @@
-import { ConfigError, loadConfig } from "./config";
+import { loadConfigForCommand } from "./config";
 import { DEMO_USERS } from "./db/seed";
 import type { Role } from "./auth/role";
 import { signToken } from "./auth/sign-token";
 import { startGateway } from "./server/gateway";
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigForCommand();
+  if ("exitWith" in config) process.exit(config.exitWith);
   const gateway = await startGateway(config);
   const { log } = gateway;
   log.info({ url: gateway.url, database: config.database.kind }, "gateway ready");

@@ -33,10 +33,11 @@ export class ActivityResolver {
       "Now is the database's clock; occurredAt may be ahead of it by at most 60 s (clock tolerance), else BAD_USER_INPUT and nothing is written.",
   })
   @Auth(Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN, Role.SUPER_ADMIN)
+  // Parameter decorators run last to first: this order emits `actionType` before `occurredAt`, as the contract lists them.
   async recordActivity(
-    @Arg("actionType", () => ActionType) actionType: ActionType,
-    @Arg("occurredAt", () => DateTimeScalar, { nullable: true }) occurredAt: Date | null | undefined,
     @Ctx() { viewer, db }: Context,
+    @Arg("occurredAt", () => DateTimeScalar, { nullable: true }) occurredAt: Date | null | undefined,
+    @Arg("actionType", () => ActionType) actionType: ActionType,
   ): Promise<ActivityRecord> {
     const { id: userId, tenantId } = viewer!;
     if (!tenantId) throw badUserInput("The viewer has no tenant to record activity in");

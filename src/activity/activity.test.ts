@@ -1,7 +1,7 @@
 import { Role } from "../auth/role";
 import { createTenant, createUser } from "../test/factories";
 import { graphql } from "../test/gql";
-import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+import { errorCodes, useTestGateway } from "../test/test-gateway";
 
 const RecordActivity = graphql(`
   mutation ActivityRecord($actionType: ActionType!, $occurredAt: DateTime) {
@@ -15,11 +15,7 @@ const RecordActivity = graphql(`
   }
 `);
 
-let gateway: TestGateway;
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-afterAll(() => gateway.stop());
+const gateway = useTestGateway();
 
 async function databaseNow(): Promise<Date> {
   const { rows } = await gateway.db.pool.query<{ now: Date }>("SELECT now() AS now");

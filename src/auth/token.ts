@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { Config } from "../config";
+import { isUuid } from "../server/arguments";
 import { isRole } from "./role";
 import type { Viewer } from "./viewer";
 
@@ -19,7 +20,6 @@ const ASYMMETRIC_ALGORITHMS = [
   "ES512",
   "EdDSA",
 ];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TokenVerifier = (authorization: string | undefined) => Promise<Viewer | null>;
 
@@ -63,7 +63,7 @@ function viewerFrom(payload: JWTPayload): Viewer | null {
   const appMetadata = payload.app_metadata as { role?: unknown; tenant_id?: unknown } | undefined;
   const role = appMetadata?.role;
   const tenantId = appMetadata?.tenant_id ?? null;
-  if (!payload.sub || !UUID.test(payload.sub) || !isRole(role)) return null;
-  if (tenantId !== null && (typeof tenantId !== "string" || !UUID.test(tenantId))) return null;
+  if (!isUuid(payload.sub) || !isRole(role)) return null;
+  if (tenantId !== null && !isUuid(tenantId)) return null;
   return { id: payload.sub.toLowerCase(), role, tenantId: tenantId?.toLowerCase() ?? null };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { startTestGateway, type TestGateway } from "../test/test-gateway";
+import { useTestGateway } from "../test/test-gateway";
 import { applyMigrations, readMigrations } from "./migrate";
 
 /** Columns of schema.prisma's models, by their database names, with what the database must say of them. */
@@ -38,11 +38,7 @@ function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
   return columns;
 }
 
-let gateway: TestGateway;
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-afterAll(() => gateway.stop());
+const gateway = useTestGateway();
 
 describe("migrations", () => {
   it("create exactly the columns the Prisma models map, with their types and nullability", async () => {

@@ -2,8 +2,8 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, insertProspects, viewerWithoutRow } from "../test/factories";
-import { addDays, databaseToday, seedScenario } from "../test/scenario";
-import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+import { addDays, databaseToday, isObject, KNOWN_SOURCES, seedScenario } from "../test/scenario";
+import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const EnrichmentHealthQuery = graphql(`
   query EnrichmentHealthSeries($days: Int) {
@@ -21,18 +21,9 @@ const EnrichmentHealthQuery = graphql(`
   }
 `);
 
-let gateway: TestGateway;
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-afterAll(() => gateway.stop());
+const gateway = useTestGateway();
 
 const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
-const KNOWN = ["contactout", "exa", "edgar", "claude"];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** The whole expected response: prospects SELECTed plainly, their jsonb read in JS. */
 async function expectedHealth(pool: Pool, days: number) {
@@ -42,7 +33,7 @@ async function expectedHealth(pool: Pool, days: number) {
     "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, enrichment_source_status AS value FROM prospects",
   );
   const counts = new Map<string, { success: number; failed: number }>();
-  const seen = new Set<string>(KNOWN);
+  const seen = new Set<string>(KNOWN_SOURCES);
   for (const row of rows) {
     if (row.date < first || row.date > today || !isObject(row.value)) continue;
     for (const [source, entry] of Object.entries(row.value)) {
@@ -56,13 +47,13 @@ async function expectedHealth(pool: Pool, days: number) {
       counts.set(key, count);
     }
   }
-  const others = [...seen].filter((source) => !KNOWN.includes(source)).sort();
+  const others = [...seen].filter((source) => !KNOWN_SOURCES.includes(source)).sort();
   const series = [];
   for (let back = days - 1; back >= 0; back -= 1) {
     const date = addDays(today, -back);
     series.push({
       date,
-      sources: [...KNOWN, ...others].map((source) => ({
+      sources: [...KNOWN_SOURCES, ...others].map((source) => ({
         source,
         ...(counts.get(`${date}|${source}`) ?? { success: 0, failed: 0 }),
       })),
@@ -201,19 +192,6 @@ describe("enrichmentHealth", () => {
   });
 
   it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
-    const tenantId = await createTenant(gateway.db.pool);
-    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
-      const { body, statements } = await gateway.query(
-        EnrichmentHealthQuery,
-        {},
-        { viewer: viewerWithoutRow(role, tenantId) },
-      );
-      expect(body.data ?? null).toBeNull();
-      expect(errorCodes(body)).toEqual(["FORBIDDEN"]);
-      expect(statements).toBe(0);
-    }
-    const { body } = await gateway.query(EnrichmentHealthQuery, {});
-    expect(body.data ?? null).toBeNull();
-    expect(errorCodes(body)).toEqual(["UNAUTHENTICATED"]);
+    await expectRoles(gateway, EnrichmentHealthQuery, {}, { allowed: [Role.SUPER_ADMIN] });
   });
 });

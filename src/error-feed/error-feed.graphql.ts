@@ -81,10 +81,11 @@ export class ErrorFeedResolver {
       "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",
   })
   @Auth(Role.SUPER_ADMIN)
+  // Parameter decorators run last to first: this order emits `limit` before `page`, as the contract lists them.
   async errorFeed(
-    @Arg("limit", () => Int, { defaultValue: 50 }) limit: number,
-    @Arg("page", () => Int, { defaultValue: 1 }) page: number,
     @Ctx() ctx: Context,
+    @Arg("page", () => Int, { defaultValue: 1 }) page: number,
+    @Arg("limit", () => Int, { defaultValue: 50 }) limit: number,
   ): Promise<ErrorFeed> {
     if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
     if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, Float, ID, Int, ObjectType, Query, Resolver, registerE
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { checkWindowDays } from "../enrichment/enrichment.graphql";
-import { badUserInput } from "../errors";
+import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
 import { readFunnel } from "./funnel.sql";
 
@@ -13,9 +13,6 @@ export enum FunnelStageKey {
   EXPORTS = "EXPORTS",
 }
 registerEnumType(FunnelStageKey, { name: "FunnelStageKey" });
-
-/** The canonical 8-4-4-4-12 hex form (any case); anything else never reaches SQL. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @ObjectType()
 export class FunnelStage {
@@ -66,14 +63,14 @@ export class FunnelResolver {
       "A tenantId that is not a uuid (8-4-4-4-12 hex) is BAD_USER_INPUT; a well-formed one with no tenants row gets zeros.",
   })
   @Auth(Role.SUPER_ADMIN)
+  // Parameter decorators run last to first: this order emits `days` before `tenantId`, as the contract lists them.
   async funnel(
-    @Arg("days", () => Int, { defaultValue: 7 }) days: number,
-    @Arg("tenantId", () => ID, { nullable: true }) tenantId: string | null | undefined,
     @Ctx() ctx: Context,
+    @Arg("tenantId", () => ID, { nullable: true }) tenantId: string | null | undefined,
+    @Arg("days", () => Int, { defaultValue: 7 }) days: number,
   ): Promise<Funnel> {
     checkWindowDays(days);
-    const tenant = tenantId ?? null;
-    if (tenant !== null && !UUID.test(tenant)) throw badUserInput("tenantId must be a uuid", "tenantId");
+    const tenant = parseTenantId(tenantId, "tenantId");
     return { days, tenantId: tenant, stages: await readFunnel(ctx.db, { days, tenantId: tenant }) };
   }
 }

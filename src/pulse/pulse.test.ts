@@ -4,7 +4,7 @@ import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, createUser, insertActivity, insertProspects, viewerWithoutRow } from "../test/factories";
 import { addDays, databaseToday, seedScenario } from "../test/scenario";
-import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
+import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const PulseQuery = graphql(`
   query PulsePlatformPulse {
@@ -19,11 +19,7 @@ const PulseQuery = graphql(`
   }
 `);
 
-let gateway: TestGateway;
-beforeAll(async () => {
-  gateway = await startTestGateway();
-});
-afterAll(() => gateway.stop());
+const gateway = useTestGateway();
 
 const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
 
@@ -151,15 +147,7 @@ describe("platformPulse", () => {
   });
 
   it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
-    const tenantId = await createTenant(gateway.db.pool);
-    for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
-      const { body } = await gateway.query(PulseQuery, {}, { viewer: viewerWithoutRow(role, tenantId) });
-      expect(body.data ?? null).toBeNull();
-      expect(errorCodes(body)).toEqual(["FORBIDDEN"]);
-    }
-    const { body } = await gateway.query(PulseQuery, {});
-    expect(body.data ?? null).toBeNull();
-    expect(errorCodes(body)).toEqual(["UNAUTHENTICATED"]);
+    await expectRoles(gateway, PulseQuery, {}, { allowed: [Role.SUPER_ADMIN] });
     expect(errorCodes((await gateway.query(PulseQuery, {}, { viewer: superAdmin })).body)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { parseArgs } from "node:util";
 import { hostname } from "node:os";
-import { ConfigError, loadConfig } from "../config";
+import { loadConfigForCommand } from "../config";
 import { openDatabase } from "../db/database";
 import { applyMigrations } from "../db/migrate";
 import { createLogger } from "../logger";
@@ -31,16 +31,8 @@ async function main(): Promise<number> {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = loadConfigForCommand();
+  if ("exitWith" in config) return 2;
   const log = createLogger({ ...config, logLevel: "warn" });
   const db = await openDatabase(config);
   let interrupted = false;

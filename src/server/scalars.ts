@@ -7,8 +7,11 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function parseCalendarDate(value: unknown): string {
   const match = typeof value === "string" ? DATE.exec(value) : null;
   if (match) {
-    const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-    if (date.toISOString().slice(0, 10) === value) return value as string;
+    const date = new Date(0);
+    // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
+    date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+    // Year 0 does not exist (and PostgreSQL refuses it).
+    if (Number(match[1]) >= 1 && date.toISOString().slice(0, 10) === value) return value as string;
   }
   throw badUserInput(`Date must be a calendar date formatted YYYY-MM-DD; got ${preview(value)}`);
 }

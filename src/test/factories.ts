@@ -1,13 +1,19 @@
 import { randomUUID } from "node:crypto";
-import type { Pool } from "pg";
+import type { ClientBase } from "pg";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
+
+/** A Pool or a connected Client: all the factories need is to send a statement. */
+type Queryable = Pick<ClientBase, "query">;
 
 /**
  * Rows as the platform writes them: plain SQL, its own uuids, no foreign keys.
  * Each test makes its own tenant, so tests never see each other's rows.
  */
-export async function createTenant(pool: Pool, fields: { name?: string; isActive?: boolean } = {}): Promise<string> {
+export async function createTenant(
+  pool: Queryable,
+  fields: { name?: string; isActive?: boolean } = {},
+): Promise<string> {
   const id = randomUUID();
   await pool.query("INSERT INTO tenants (id, name, is_active) VALUES ($1, $2, $3)", [
     id,
@@ -18,7 +24,7 @@ export async function createTenant(pool: Pool, fields: { name?: string; isActive
 }
 
 export async function createUser(
-  pool: Pool,
+  pool: Queryable,
   fields: { tenantId: string | null; role?: Role; fullName?: string | null },
 ): Promise<Viewer & { fullName: string | null }> {
   const id = randomUUID();
@@ -47,7 +53,7 @@ export interface ActivityRow {
   metadata?: unknown;
 }
 
-export async function insertActivity(pool: Pool, rows: ActivityRow[]): Promise<void> {
+export async function insertActivity(pool: Queryable, rows: ActivityRow[]): Promise<void> {
   if (rows.length === 0) return;
   await pool.query(
     `INSERT INTO activity_log (tenant_id, user_id, action_type, created_at, metadata)
@@ -72,7 +78,7 @@ export interface ProspectRow {
   updatedAt: Date | string;
 }
 
-export async function insertProspects(pool: Pool, rows: ProspectRow[]): Promise<string[]> {
+export async function insertProspects(pool: Queryable, rows: ProspectRow[]): Promise<string[]> {
   const ids = rows.map((row) => row.id ?? randomUUID());
   if (rows.length === 0) return ids;
   await pool.query(

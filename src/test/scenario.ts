@@ -34,13 +34,19 @@ export const KNOWN_ACTIONS = [
 ];
 /** Stored, counted nowhere (case matters: LOGIN is unknown). */
 const UNKNOWN_ACTIONS = ["LOGIN", "api_call", "Search_Executed", ""];
-const SOURCES = ["contactout", "exa", "edgar", "claude"];
+/** The contract's known enrichment sources, in its order. */
+export const KNOWN_SOURCES = ["contactout", "exa", "edgar", "claude"];
 const OTHER_SOURCES = ["apollo", "hunter", "Zeta", "b-source"];
 const STATUSES = ["pending", "in_progress", "complete", "failed", "queued"];
 const ERRORS = ["429 Too Many Requests", "ETIMEDOUT: upstream timed out after 30000 ms", "502 Bad Gateway"];
 /** Windows whose first and last dates the scenario stamps at both edges. */
 const WINDOW_LENGTHS = [1, 7, 8, 14, 30, 90];
 const DAY = 86_400_000;
+
+/** A JSON object (not an array, not null), as the oracles read enrichment_source_status. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export interface Scenario {
   today: string;
@@ -239,8 +245,8 @@ function sourceStatus(random: () => number, pick: <T>(items: readonly T[]) => T)
   if (roll < 0.05) return undefined;
   if (roll < 0.08) return pick([["complete"], "complete", 42, null]);
   const value: Record<string, unknown> = {};
-  for (const source of [...SOURCES, ...OTHER_SOURCES]) {
-    const presence = SOURCES.includes(source) ? 0.7 : 0.15;
+  for (const source of [...KNOWN_SOURCES, ...OTHER_SOURCES]) {
+    const presence = KNOWN_SOURCES.includes(source) ? 0.7 : 0.15;
     if (random() > presence) continue;
     const status = pick(["complete", "failed", "pending", "complete", "failed"]);
     const shape = random();

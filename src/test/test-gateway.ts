@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { print, type FormattedExecutionResult } from "graphql";
+import { Role } from "../auth/role";
 import { signToken } from "../auth/sign-token";
 import type { Viewer } from "../auth/viewer";
 import { loadConfig, type Config } from "../config";
 import { startGateway, type Gateway } from "../server/gateway";
+import { viewerWithoutRow } from "./factories";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 
 export const TEST_JWT_SECRET = "test-secret-of-the-gateway-test-suite-0123456789";
@@ -77,4 +80,45 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
 /** The codes of a response's errors, for assertions. */
 export function errorCodes(body: FormattedExecutionResult<unknown>): unknown[] {
   return (body.errors ?? []).map((error) => error.extensions?.code);
+}
+
+/**
+ * The file's one gateway: started in beforeAll, stopped in afterAll. The
+ * object is filled in by beforeAll, so use it inside hooks and tests only.
+ */
+export function useTestGateway(env: Record<string, string> = {}): TestGateway {
+  const gateway = {} as TestGateway;
+  beforeAll(async () => {
+    Object.assign(gateway, await startTestGateway(env));
+  });
+  afterAll(() => gateway.stop());
+  return gateway;
+}
+
+/**
+ * Every role not in `allowed` is FORBIDDEN and anonymous is UNAUTHENTICATED,
+ * each with no data and before any SQL. The viewers have no users row.
+ */
+export async function expectRoles<TResult, TVariables>(
+  gateway: TestGateway,
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  { allowed }: { allowed: Role[] },
+): Promise<void> {
+  const tenantId = randomUUID();
+  for (const role of Object.values(Role).filter((role) => !allowed.includes(role))) {
+    const { body, statements } = await gateway.query(document, variables, { viewer: viewerWithoutRow(role, tenantId) });
+    expect({ role, data: body.data ?? null, codes: errorCodes(body), statements }).toEqual({
+      role,
+      data: null,
+      codes: ["FORBIDDEN"],
+      statements: 0,
+    });
+  }
+  const { body, statements } = await gateway.query(document, variables);
+  expect({ data: body.data ?? null, codes: errorCodes(body), statements }).toEqual({
+    data: null,
+    codes: ["UNAUTHENTICATED"],
+    statements: 0,
+  });
 }

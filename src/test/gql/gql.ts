@@ -17,6 +17,9 @@ type Documents = {
     "\n  mutation BenchRunRollup($date: Date) {\n    runRollup(date: $date) {\n      date\n      status\n      rowsWritten\n      error\n    }\n  }\n": typeof types.BenchRunRollupDocument,
     "\n  query BenchViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n": typeof types.BenchViewerDocument,
     "\n  query BenchSchemaFields {\n    query: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutation: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n  }\n": typeof types.BenchSchemaFieldsDocument,
+    "\n  query LoadViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n": typeof types.LoadViewerDocument,
+    "\n  query LoadRollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        rowsWritten\n      }\n    }\n  }\n": typeof types.LoadRollupStatusDocument,
+    "\n  mutation LoadRunRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n    }\n  }\n": typeof types.LoadRunRollupDocument,
     "\n  query BenchUsageMetrics($range: UsageRange!) {\n    usageMetrics(range: $range) {\n      range\n      startDate\n      endDate\n      tenantId\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n      totals {\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n      userBreakdown {\n        userId\n        fullName\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": typeof types.BenchUsageMetricsDocument,
     "\n  query BenchPlatformPulse {\n    platformPulse {\n      totalProspects\n      enrichedProspects\n      enrichmentCoverage\n      enrichmentFailed\n      activeUsersToday\n      activeUsers7dAvg\n    }\n  }\n": typeof types.BenchPlatformPulseDocument,
     "\n  query BenchTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": typeof types.BenchTenantActivityDocument,
@@ -44,6 +47,9 @@ const documents: Documents = {
     "\n  mutation BenchRunRollup($date: Date) {\n    runRollup(date: $date) {\n      date\n      status\n      rowsWritten\n      error\n    }\n  }\n": types.BenchRunRollupDocument,
     "\n  query BenchViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n": types.BenchViewerDocument,
     "\n  query BenchSchemaFields {\n    query: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutation: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n  }\n": types.BenchSchemaFieldsDocument,
+    "\n  query LoadViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n": types.LoadViewerDocument,
+    "\n  query LoadRollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        rowsWritten\n      }\n    }\n  }\n": types.LoadRollupStatusDocument,
+    "\n  mutation LoadRunRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n    }\n  }\n": types.LoadRunRollupDocument,
     "\n  query BenchUsageMetrics($range: UsageRange!) {\n    usageMetrics(range: $range) {\n      range\n      startDate\n      endDate\n      tenantId\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n      totals {\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n      userBreakdown {\n        userId\n        fullName\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": types.BenchUsageMetricsDocument,
     "\n  query BenchPlatformPulse {\n    platformPulse {\n      totalProspects\n      enrichedProspects\n      enrichmentCoverage\n      enrichmentFailed\n      activeUsersToday\n      activeUsers7dAvg\n    }\n  }\n": types.BenchPlatformPulseDocument,
     "\n  query BenchTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": types.BenchTenantActivityDocument,
@@ -94,6 +100,18 @@ export function graphql(source: "\n  query BenchViewer {\n    viewer {\n      id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query BenchSchemaFields {\n    query: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutation: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query BenchSchemaFields {\n    query: __type(name: \"Query\") {\n      fields {\n        name\n      }\n    }\n    mutation: __type(name: \"Mutation\") {\n      fields {\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LoadViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n"): (typeof documents)["\n  query LoadViewer {\n    viewer {\n      id\n      role\n      tenantId\n      fullName\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LoadRollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        rowsWritten\n      }\n    }\n  }\n"): (typeof documents)["\n  query LoadRollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        rowsWritten\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LoadRunRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n    }\n  }\n"): (typeof documents)["\n  mutation LoadRunRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
