@@ -67,3 +67,32 @@ export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
   );
   return rows;
 }
+
+/** The oracle of D's usage_metrics_daily_totals row: plain sums over all of D's activity_log rows; none for a day without rows. */
+export async function expectedTotalsRows(pool: Pool, date: string): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `SELECT sum(CASE WHEN action_type = 'login' THEN 1 ELSE 0 END)::int AS total_logins,
+            sum(CASE WHEN action_type = 'search_executed' THEN 1 ELSE 0 END)::int AS searches_executed,
+            sum(CASE WHEN action_type = 'profile_viewed' THEN 1 ELSE 0 END)::int AS profiles_viewed,
+            sum(CASE WHEN action_type = 'profile_enriched' THEN 1 ELSE 0 END)::int AS profiles_enriched,
+            sum(CASE WHEN action_type = 'csv_exported' THEN 1 ELSE 0 END)::int AS csv_exports,
+            sum(CASE WHEN action_type = 'list_created' THEN 1 ELSE 0 END)::int AS lists_created,
+            sum(CASE WHEN action_type = 'persona_created' THEN 1 ELSE 0 END)::int AS personas_created,
+            sum(CASE WHEN action_type = 'lookalike_search' THEN 1 ELSE 0 END)::int AS lookalike_searches
+       FROM activity_log
+      WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
+      GROUP BY to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+    [date],
+  );
+  return rows;
+}
+
+export async function totalsRows(pool: Pool, date: string): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `SELECT total_logins, searches_executed, profiles_viewed, profiles_enriched, csv_exports, lists_created,
+            personas_created, lookalike_searches
+       FROM usage_metrics_daily_totals WHERE date = $1::date`,
+    [date],
+  );
+  return rows;
+}

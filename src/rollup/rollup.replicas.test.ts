@@ -156,7 +156,8 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
       [yesterday, pair.tenant_id, pair.user_id],
     );
     const before = await dailyRows(pool, yesterday);
-    // The test's own session holds a row the run must update, so the run stops midway, its deletes done.
+    // The test's own session holds a row the run must update, so the run stops midway through its writes
+    // (in its one statement, WITH counts AS ...; pg_stat_activity keeps only its first 1 kB).
     const holder = await pool.connect();
     await holder.query("BEGIN");
     await holder.query(
@@ -168,7 +169,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
     await until("the run to block midway", async () => {
       const { rowCount } = await pool.query(
         `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-            AND query LIKE 'INSERT INTO usage_metrics_daily%'`,
+            AND query LIKE 'WITH counts AS%'`,
       );
       return rowCount === 1;
     });

@@ -6,7 +6,6 @@ import type { Logger } from "../logger";
 import {
   claimSlot,
   clearStaleMark,
-  deleteVanishedPairs,
   failAbandonedRuns,
   failRun,
   finishRun,
@@ -171,7 +170,6 @@ export class RollupService {
       try {
         await client.query("BEGIN");
         await clearStaleMark(client, request.date);
-        await deleteVanishedPairs(client, request.date);
         const rowsWritten = await writeDailyCounts(client, request.date);
         const run = await finishRun(client, runId, rowsWritten);
         await client.query("COMMIT");

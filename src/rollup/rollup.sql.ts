@@ -1,5 +1,6 @@
 import type { ClientBase } from "pg";
 import type { Database } from "../db/database";
+import { actionCounts } from "../usage/usage.sql";
 
 /**
  * SQL of the daily rollup. The run itself goes through one pinned client
@@ -78,55 +79,59 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
   await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
 }
 
-/** "A pair with no rows has no row": D's rows whose (tenant, user) has no activity_log row on D any more. */
-export async function deleteVanishedPairs(client: ClientBase, date: string): Promise<void> {
-  await client.query(
-    `DELETE FROM usage_metrics_daily m
-      WHERE m.date = $1::date
-        AND NOT EXISTS (
-          SELECT 1 FROM activity_log a
-           WHERE a.tenant_id = m.tenant_id AND a.user_id = m.user_id
-             AND a.created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
-             AND a.created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC'))`,
-    [date],
-  );
-}
-
 /**
  * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
- * activity_log rows created on D (UTC). Unknown action types count nowhere,
- * but a pair whose rows are all unknown still gets its (all-zero) row: it has
- * rows. Returns the number of (tenant, user) rows written.
+ * activity_log rows created on D (UTC), and D's usage_metrics_daily_totals row
+ * their sums, in one statement: the GROUP BY is computed once and serves the
+ * upsert, the delete of pairs with no rows on D any more (an anti-join, not a
+ * lookup in activity_log per row) and the totals (none when D has no rows).
+ * The branches touch disjoint rows, as one statement must. Unknown action
+ * types count nowhere, but a pair whose rows are all unknown still gets its
+ * (all-zero) row: it has rows. Returns the number of (tenant, user) rows written.
  */
 export async function writeDailyCounts(client: ClientBase, date: string): Promise<number> {
-  const { rowCount } = await client.query(
-    `INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, total_logins, searches_executed, profiles_viewed,
-            profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
-     SELECT $1::date, tenant_id, user_id,
-            count(*) FILTER (WHERE action_type = 'login')::int,
-            count(*) FILTER (WHERE action_type = 'search_executed')::int,
-            count(*) FILTER (WHERE action_type = 'profile_viewed')::int,
-            count(*) FILTER (WHERE action_type = 'profile_enriched')::int,
-            count(*) FILTER (WHERE action_type = 'csv_exported')::int,
-            count(*) FILTER (WHERE action_type = 'list_created')::int,
-            count(*) FILTER (WHERE action_type = 'persona_created')::int,
-            count(*) FILTER (WHERE action_type = 'lookalike_search')::int
-       FROM activity_log
-      WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
-        AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
-      GROUP BY tenant_id, user_id
-     ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET
-            total_logins = EXCLUDED.total_logins,
-            searches_executed = EXCLUDED.searches_executed,
-            profiles_viewed = EXCLUDED.profiles_viewed,
-            profiles_enriched = EXCLUDED.profiles_enriched,
-            csv_exports = EXCLUDED.csv_exports,
-            lists_created = EXCLUDED.lists_created,
-            personas_created = EXCLUDED.personas_created,
-            lookalike_searches = EXCLUDED.lookalike_searches`,
+  const { rows } = await client.query<{ written: number }>(
+    `WITH counts AS (
+       SELECT tenant_id, user_id, ${actionCounts.text}
+         FROM activity_log
+        WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
+          AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+        GROUP BY tenant_id, user_id
+     ), vanished AS (
+       DELETE FROM usage_metrics_daily m
+        WHERE m.date = $1::date
+          AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.tenant_id = m.tenant_id AND c.user_id = m.user_id)
+     ), written AS (
+       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, total_logins, searches_executed,
+              profiles_viewed, profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+       SELECT $1::date, * FROM counts
+       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET
+              total_logins = EXCLUDED.total_logins,
+              searches_executed = EXCLUDED.searches_executed,
+              profiles_viewed = EXCLUDED.profiles_viewed,
+              profiles_enriched = EXCLUDED.profiles_enriched,
+              csv_exports = EXCLUDED.csv_exports,
+              lists_created = EXCLUDED.lists_created,
+              personas_created = EXCLUDED.personas_created,
+              lookalike_searches = EXCLUDED.lookalike_searches
+       RETURNING 1
+     ), no_totals AS (
+       DELETE FROM usage_metrics_daily_totals WHERE date = $1::date AND NOT EXISTS (SELECT 1 FROM counts)
+     ), totals AS (
+       INSERT INTO usage_metrics_daily_totals AS t (date, total_logins, searches_executed, profiles_viewed,
+              profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+       SELECT $1::date, sum(total_logins), sum(searches_executed), sum(profiles_viewed), sum(profiles_enriched),
+              sum(csv_exports), sum(lists_created), sum(personas_created), sum(lookalike_searches)
+         FROM counts HAVING count(*) > 0
+       ON CONFLICT (date) DO UPDATE SET (total_logins, searches_executed, profiles_viewed, profiles_enriched,
+              csv_exports, lists_created, personas_created, lookalike_searches)
+            = (EXCLUDED.total_logins, EXCLUDED.searches_executed, EXCLUDED.profiles_viewed, EXCLUDED.profiles_enriched,
+               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches)
+     )
+     SELECT count(*)::int AS written FROM written`,
     [date],
   );
-  return rowCount ?? 0;
+  return rows[0].written;
 }
 
 /** Marks the run succeeded inside the work's transaction, so the rows and "succeeded" commit together. */
