@@ -14,7 +14,16 @@ import { print, type DocumentNode } from "graphql";
 import pg from "pg";
 import { applyMigrations } from "../src/db/migrate";
 import { graphql } from "../src/test/gql";
-import { admin, benchTokens, startGateway, withDatabase, type GatewayProcess } from "./gateway-process";
+import { RollupRunRollupDocument, ViewerDocument } from "../src/test/gql/graphql";
+import {
+  admin,
+  benchTokens,
+  exitWith,
+  logFailure,
+  startGateway,
+  withDatabase,
+  type GatewayProcess,
+} from "./gateway-process";
 import { generate, insertLateRows, ms, scaleFor, SPIKE_DAYS_AGO, type Scale } from "./generate";
 import { QUESTIONS, type Question, type Subject } from "./questions";
 import {
@@ -149,28 +158,6 @@ function difference(a: unknown, b: unknown, path = "data"): string | null {
 
 // ---------------------------------------------------------------- phases
 
-const ROLLUP_OPERATION = graphql(`
-  mutation BenchRunRollup($date: Date) {
-    runRollup(date: $date) {
-      date
-      status
-      rowsWritten
-      error
-    }
-  }
-`);
-
-const VIEWER_OPERATION = graphql(`
-  query BenchViewer {
-    viewer {
-      id
-      role
-      tenantId
-      fullName
-    }
-  }
-`);
-
 /** Which fields the gateway has yet: questions whose field is missing are skipped. */
 const FIELDS_OPERATION = graphql(`
   query BenchSchemaFields {
@@ -187,7 +174,7 @@ const FIELDS_OPERATION = graphql(`
   }
 `);
 
-type RunRollupData = ResultOf<typeof ROLLUP_OPERATION>;
+type RunRollupData = ResultOf<typeof RollupRunRollupDocument>;
 
 /** At smoke scale, only the most recent past dates are rolled through the gateway. */
 const SMOKE_GATEWAY_ROLLUPS = 7;
@@ -300,7 +287,7 @@ async function rollupAll(run: Run, dates: string[], viaGateway: boolean): Promis
   const firstViaGateway = run.options.smoke ? dates.length - SMOKE_GATEWAY_ROLLUPS : 0;
   for (const [i, date] of dates.entries()) {
     if (viaGateway && i >= firstViaGateway) {
-      const { data } = await run.client.request(ROLLUP_OPERATION, { date }, run.tokens.superAdmin);
+      const { data } = await run.client.request(RollupRunRollupDocument, { date }, run.tokens.superAdmin);
       const { runRollup } = data as RunRollupData;
       if (runRollup.status !== "succeeded")
         throw new Error(`runRollup(${date}): ${runRollup.status} ${runRollup.error ?? ""}`);
@@ -318,7 +305,9 @@ async function measureRollup(run: Run, date: string): Promise<RollupResult> {
   const fingerprints: string[] = [];
   const fingerprint = async () => JSON.stringify((await run.pool.query(ROLLUP_FINGERPRINT, [date])).rows[0]);
   for (let round = -1; round < run.options.rollupIterations; round++) {
-    const [g, response] = await timed(() => run.client.request(ROLLUP_OPERATION, { date }, run.tokens.superAdmin));
+    const [g, response] = await timed(() =>
+      run.client.request(RollupRunRollupDocument, { date }, run.tokens.superAdmin),
+    );
     const { runRollup } = response.data as RunRollupData;
     if (runRollup.status !== "succeeded")
       throw new Error(`runRollup(${date}): ${runRollup.status} ${runRollup.error ?? ""}`);
@@ -499,7 +488,7 @@ async function main(): Promise<number> {
 
     const heavy = QUESTIONS.find((question) => question.key === "usage-all-90d")!;
     const throughputResults = [
-      ...(await throughput(run, gateway.base, "viewer (cheap)", VIEWER_OPERATION, {})),
+      ...(await throughput(run, gateway.base, "viewer (cheap)", ViewerDocument, {})),
       ...(has.has(heavy.field)
         ? await throughput(
             run,
@@ -562,18 +551,10 @@ async function main(): Promise<number> {
       log("some questions were skipped (pass --allow-missing while features are missing)");
     return failed ? 1 : 0;
   } catch (error) {
-    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    if (gateway) log(`gateway output (last lines):\n${gateway.output().slice(-4000)}`);
-    return 1;
+    return logFailure(log, error, gateway);
   } finally {
     await stopAll();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(String(error));
-    process.exit(1);
-  },
-);
+exitWith(main, log);

@@ -155,3 +155,26 @@ export async function benchTokens(
     },
   };
 }
+
+// ---------------------------------------------------------------- the scripts' ends
+
+/** The gateway's last lines of output, for the log of a failed run. */
+export const lastOutput = (gateway: GatewayProcess) => `gateway output (last lines):\n${gateway.output().slice(-4000)}`;
+
+/** Logs the error that ended a run, with the gateway's last output; returns the exit code, 1. */
+export function logFailure(log: (line: string) => void, error: unknown, gateway: GatewayProcess | null): number {
+  log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  if (gateway) log(lastOutput(gateway));
+  return 1;
+}
+
+/** Runs a script's main and exits with the code it returns (1 when it throws). */
+export function exitWith(main: () => Promise<number>, log: (line: string) => void): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      log(String(error));
+      process.exit(1);
+    },
+  );
+}

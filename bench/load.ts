@@ -11,45 +11,21 @@ import autocannon from "autocannon";
 import { print } from "graphql";
 import pg from "pg";
 import { applyMigrations } from "../src/db/migrate";
-import { graphql } from "../src/test/gql";
+import { RollupRunRollupDocument, RollupStatusDocument, ViewerDocument } from "../src/test/gql/graphql";
 import { generate, insertLateRows, scaleFor } from "./generate";
-import { admin, benchTokens, startGateway, statusMb, withDatabase, type GatewayProcess } from "./gateway-process";
+import {
+  admin,
+  benchTokens,
+  exitWith,
+  lastOutput,
+  logFailure,
+  startGateway,
+  statusMb,
+  withDatabase,
+  type GatewayProcess,
+} from "./gateway-process";
 import { QUESTIONS } from "./questions";
 import { randomBytes } from "node:crypto";
-
-const VIEWER = graphql(`
-  query LoadViewer {
-    viewer {
-      id
-      role
-      tenantId
-      fullName
-    }
-  }
-`);
-
-const ROLLUP_STATUS = graphql(`
-  query LoadRollupStatus {
-    rollupStatus {
-      lastRolledUpDate
-      lagDays
-      recentRuns {
-        date
-        status
-        rowsWritten
-      }
-    }
-  }
-`);
-
-const RUN_ROLLUP = graphql(`
-  mutation LoadRunRollup($date: Date!) {
-    runRollup(date: $date) {
-      status
-      error
-    }
-  }
-`);
 
 const started = performance.now();
 const log = (line: string) =>
@@ -76,9 +52,9 @@ const MIX: Mixed[] = [
     token: q.viewer,
     body: JSON.stringify({ query: print(q.operation), variables: q.variables }),
   })),
-  { name: "viewer (tenant admin)", token: "tenantAdmin", body: JSON.stringify({ query: print(VIEWER) }) },
-  { name: "viewer (super admin)", token: "superAdmin", body: JSON.stringify({ query: print(VIEWER) }) },
-  { name: "rollupStatus", token: "superAdmin", body: JSON.stringify({ query: print(ROLLUP_STATUS) }) },
+  { name: "viewer (tenant admin)", token: "tenantAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
+  { name: "viewer (super admin)", token: "superAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
+  { name: "rollupStatus", token: "superAdmin", body: JSON.stringify({ query: print(RollupStatusDocument) }) },
 ];
 
 /** gateway_graphql_requests_total summed by outcome (ok, error, rejected, failed). */
@@ -151,7 +127,7 @@ async function main(): Promise<number> {
     for (const date of dates) {
       const { json } = await post(
         base,
-        JSON.stringify({ query: print(RUN_ROLLUP), variables: { date } }),
+        JSON.stringify({ query: print(RollupRunRollupDocument), variables: { date } }),
         tokens.superAdmin,
       );
       const run = (json.data as { runRollup?: { status: string; error: string | null } } | undefined)?.runRollup;
@@ -223,21 +199,13 @@ async function main(): Promise<number> {
       `| result | ${failures.length === 0 ? "no failures" : failures.join("; ")} |`,
     ].join("\n");
     process.stdout.write(`\n${section}\n`);
-    if (loggedErrors) log(`gateway output (last lines):\n${gateway.output().slice(-4000)}`);
+    if (loggedErrors) log(lastOutput(gateway));
     return failures.length === 0 ? 0 : 1;
   } catch (error) {
-    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    if (gateway) log(`gateway output (last lines):\n${gateway.output().slice(-4000)}`);
-    return 1;
+    return logFailure(log, error, gateway);
   } finally {
     await stopAll();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(String(error));
-    process.exit(1);
-  },
-);
+exitWith(main, log);

@@ -1,6 +1,13 @@
 import type { DocumentNode } from "graphql";
 import type { Pool } from "pg";
-import { graphql } from "../src/test/gql";
+import {
+  EnrichmentHealthSeriesDocument,
+  ErrorFeedPageDocument,
+  FunnelStagesDocument,
+  PulsePlatformPulseDocument,
+  TenantsTenantActivityDocument,
+  UsageMetricsFullDocument,
+} from "../src/test/gql/graphql";
 
 /**
  * The dashboard questions of issue 6, each answered three ways, all in the
@@ -50,50 +57,6 @@ const coalescedCounts = (alias: string) =>
   COUNTED.map(([field]) => `coalesce(${alias}."${field}", 0) AS "${field}"`).join(", ");
 
 // ---------------------------------------------------------------- usage
-
-const USAGE_OPERATION = graphql(`
-  query BenchUsageMetrics($range: UsageRange!) {
-    usageMetrics(range: $range) {
-      range
-      startDate
-      endDate
-      tenantId
-      daily {
-        date
-        totalLogins
-        searchesExecuted
-        profilesViewed
-        profilesEnriched
-        csvExports
-        listsCreated
-        personasCreated
-        lookalikeSearches
-      }
-      totals {
-        totalLogins
-        searchesExecuted
-        profilesViewed
-        profilesEnriched
-        csvExports
-        listsCreated
-        personasCreated
-        lookalikeSearches
-      }
-      userBreakdown {
-        userId
-        fullName
-        totalLogins
-        searchesExecuted
-        profilesViewed
-        profilesEnriched
-        csvExports
-        listsCreated
-        personasCreated
-        lookalikeSearches
-      }
-    }
-  }
-`);
 
 const RANGES = { LAST_7_DAYS: 7, LAST_30_DAYS: 30, LAST_90_DAYS: 90 } as const;
 type Range = keyof typeof RANGES;
@@ -154,7 +117,7 @@ function usageQuestion(range: Range, scope: "largest" | "all"): Question {
     title: `usageMetrics ${range}, ${scope === "largest" ? "largest tenant (tenant admin)" : "all tenants"}`,
     field: "usageMetrics",
     viewer: scope === "largest" ? "tenantAdmin" : "superAdmin",
-    operation: USAGE_OPERATION,
+    operation: UsageMetricsFullDocument,
     variables: { range },
     async reference(pool, subject) {
       const tenantId = tenantOf(subject);
@@ -223,25 +186,12 @@ function usageData(
 
 // ---------------------------------------------------------------- platform pulse
 
-const PULSE_OPERATION = graphql(`
-  query BenchPlatformPulse {
-    platformPulse {
-      totalProspects
-      enrichedProspects
-      enrichmentCoverage
-      enrichmentFailed
-      activeUsersToday
-      activeUsers7dAvg
-    }
-  }
-`);
-
 const pulse: Question = {
   key: "pulse",
   title: "platformPulse",
   field: "platformPulse",
   viewer: "superAdmin",
-  operation: PULSE_OPERATION,
+  operation: PulsePlatformPulseDocument,
   variables: {},
   async reference(pool) {
     const { rows } = await pool.query(
@@ -295,27 +245,6 @@ const pulse: Question = {
 
 // ---------------------------------------------------------------- tenant activity
 
-const TENANTS_OPERATION = graphql(`
-  query BenchTenantActivity {
-    tenantActivity {
-      id
-      name
-      userCount
-      searches7d
-      enrichments7d
-      exports7d
-      lastActive
-      users {
-        id
-        fullName
-        searches7d
-        enrichments7d
-        exports7d
-      }
-    }
-  }
-`);
-
 const SEVEN_DAY_COUNTS = `count(*) FILTER (WHERE action_type = 'search_executed')::int AS "searches7d",
   count(*) FILTER (WHERE action_type = 'profile_enriched')::int AS "enrichments7d",
   count(*) FILTER (WHERE action_type = 'csv_exported')::int AS "exports7d"`;
@@ -333,7 +262,7 @@ const tenantActivity: Question = {
   title: "tenantActivity",
   field: "tenantActivity",
   viewer: "superAdmin",
-  operation: TENANTS_OPERATION,
+  operation: TenantsTenantActivityDocument,
   variables: {},
   async reference(pool) {
     const tenants = await pool.query<{ id: string; lastActive: Date | null }>(
@@ -421,22 +350,6 @@ const tenantActivity: Question = {
 
 // ---------------------------------------------------------------- enrichment health
 
-const ENRICHMENT_OPERATION = graphql(`
-  query BenchEnrichmentHealth($days: Int!) {
-    enrichmentHealth(days: $days) {
-      days
-      series {
-        date
-        sources {
-          source
-          success
-          failed
-        }
-      }
-    }
-  }
-`);
-
 const KNOWN_SOURCES = ["contactout", "exa", "edgar", "claude"];
 const knownSourcesSql = KNOWN_SOURCES.map((source) => `'${source}'`).join(", ");
 /** An entry's status: the string, or an object's string `status`; null otherwise. */
@@ -451,7 +364,7 @@ const enrichmentHealth: Question = {
   title: "enrichmentHealth 14 days",
   field: "enrichmentHealth",
   viewer: "superAdmin",
-  operation: ENRICHMENT_OPERATION,
+  operation: EnrichmentHealthSeriesDocument,
   variables: { days: 14 },
   async reference(pool) {
     const { rows } = await pool.query<{ date: string; source: string; success: number; failed: number }>(
@@ -534,21 +447,6 @@ function statusOf(entry: unknown): string | null {
 
 // ---------------------------------------------------------------- funnel
 
-const FUNNEL_OPERATION = graphql(`
-  query BenchFunnel($days: Int!) {
-    funnel(days: $days) {
-      days
-      tenantId
-      stages {
-        key
-        stage
-        value
-        conversionRate
-      }
-    }
-  }
-`);
-
 const STAGES = [
   { key: "SEARCHES", stage: "Searches", action: "search_executed" },
   { key: "PROFILE_VIEWS", stage: "Profile Views", action: "profile_viewed" },
@@ -572,7 +470,7 @@ function funnelQuestion(days: number): Question {
     title: `funnel ${days} days, all tenants`,
     field: "funnel",
     viewer: "superAdmin",
-    operation: FUNNEL_OPERATION,
+    operation: FunnelStagesDocument,
     variables: { days },
     async reference(pool) {
       const { rows } = await pool.query<{
@@ -612,31 +510,6 @@ function funnelQuestion(days: number): Question {
 
 // ---------------------------------------------------------------- error feed
 
-const ERROR_FEED_OPERATION = graphql(`
-  query BenchErrorFeed($limit: Int!, $page: Int!) {
-    errorFeed(limit: $limit, page: $page) {
-      total
-      page
-      limit
-      items {
-        id
-        fullName
-        userName
-        tenantId
-        tenantName
-        enrichmentStatus
-        updatedAt
-        sourceDetails {
-          source
-          status
-          error
-          at
-        }
-      }
-    }
-  }
-`);
-
 interface SourceDetail {
   source: string;
   status: string;
@@ -651,7 +524,7 @@ const errorFeed: Question = {
   title: "errorFeed limit 50, page 1",
   field: "errorFeed",
   viewer: "superAdmin",
-  operation: ERROR_FEED_OPERATION,
+  operation: ErrorFeedPageDocument,
   variables: { limit: 50, page: 1 },
   async reference(pool) {
     const where = `p.enrichment_status = 'failed' AND ${inWindow("p.updated_at", "7")}`;

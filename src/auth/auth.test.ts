@@ -30,6 +30,14 @@ const gateway = useTestGateway();
 
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
 
+interface SignOptions {
+  alg?: string;
+  key?: Uint8Array;
+  /** null: no exp claim. */
+  exp?: string | number | null;
+  nbf?: string;
+}
+
 function claims(role: string, tenantId?: string) {
   return { app_metadata: { role, ...(tenantId ? { tenant_id: tenantId } : {}) } };
 }
@@ -60,81 +68,38 @@ describe("viewer", () => {
 describe("tokens that leave the caller anonymous", () => {
   const sub = randomUUID();
   const tenant = randomUUID();
+  /** A token for `sub` as the gateway's issuer signs it (HS256, the gateway's secret, an hour), unless told otherwise. */
+  const signed = (
+    payload: Record<string, unknown>,
+    { alg = "HS256", key = secret, exp = "1h", nbf }: SignOptions = {},
+  ): Promise<string> => {
+    const jwt = new SignJWT(payload).setProtectedHeader({ alg }).setSubject(sub);
+    if (exp !== null) jwt.setExpirationTime(exp);
+    if (nbf) jwt.setNotBefore(nbf);
+    return jwt.sign(key);
+  };
+  const secondsAgo = (seconds: number) => Math.floor(Date.now() / 1000) - seconds;
   const cases: Array<[string, () => Promise<string>]> = [
     ["no token", async () => ""],
     ["garbage", async () => "not-a-jwt"],
-    [
-      "expired",
-      () =>
-        new SignJWT(claims("agent", tenant))
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
-          .sign(secret),
-    ],
-    [
-      "without exp",
-      () => new SignJWT(claims("agent", tenant)).setProtectedHeader({ alg: "HS256" }).setSubject(sub).sign(secret),
-    ],
+    ["expired", () => signed(claims("agent", tenant), { exp: secondsAgo(120) })],
+    ["without exp", () => signed(claims("agent", tenant), { exp: null })],
     [
       "signed with another secret",
       () =>
-        new SignJWT(claims("agent", tenant))
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setExpirationTime("1h")
-          .sign(new TextEncoder().encode("another-secret-another-secret-another-secret")),
+        signed(claims("agent", tenant), {
+          key: new TextEncoder().encode("another-secret-another-secret-another-secret"),
+        }),
     ],
     [
       "alg none",
       async () => new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode(),
     ],
-    [
-      "HS512 instead of the pinned HS256",
-      () =>
-        new SignJWT(claims("agent", tenant))
-          .setProtectedHeader({ alg: "HS512" })
-          .setSubject(sub)
-          .setExpirationTime("1h")
-          .sign(secret),
-    ],
-    [
-      "a top-level role claim only",
-      () =>
-        new SignJWT({ role: "super_admin" })
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setExpirationTime("1h")
-          .sign(secret),
-    ],
-    [
-      "an unknown role",
-      () =>
-        new SignJWT(claims("owner", tenant))
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setExpirationTime("1h")
-          .sign(secret),
-    ],
-    [
-      "an upper-case role",
-      () =>
-        new SignJWT(claims("SUPER_ADMIN"))
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setExpirationTime("1h")
-          .sign(secret),
-    ],
-    [
-      "nbf in the future",
-      () =>
-        new SignJWT(claims("agent", tenant))
-          .setProtectedHeader({ alg: "HS256" })
-          .setSubject(sub)
-          .setNotBefore("10m")
-          .setExpirationTime("1h")
-          .sign(secret),
-    ],
+    ["HS512 instead of the pinned HS256", () => signed(claims("agent", tenant), { alg: "HS512" })],
+    ["a top-level role claim only", () => signed({ role: "super_admin" })],
+    ["an unknown role", () => signed(claims("owner", tenant))],
+    ["an upper-case role", () => signed(claims("SUPER_ADMIN"))],
+    ["nbf in the future", () => signed(claims("agent", tenant), { nbf: "10m" })],
   ];
 
   it.each(cases)("%s -> UNAUTHENTICATED", async (_name, mint) => {
@@ -146,22 +111,14 @@ describe("tokens that leave the caller anonymous", () => {
   });
 
   it("ignores a top-level role that contradicts app_metadata", async () => {
-    const token = await new SignJWT({ role: "super_admin", ...claims("agent", tenant) })
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject(sub)
-      .setExpirationTime("1h")
-      .sign(secret);
+    const token = await signed({ role: "super_admin", ...claims("agent", tenant) });
     const { body } = await gateway.query(ViewerQuery, {}, { token });
     expect(body.data?.viewer.role).toBe("AGENT");
     expect(errorCodes((await gateway.query(ApiQuotaQuery, {}, { token })).body)).toEqual(["FORBIDDEN"]);
   });
 
   it("accepts a token expired within the clock tolerance", async () => {
-    const token = await new SignJWT(claims("agent", tenant))
-      .setProtectedHeader({ alg: "HS256" })
-      .setSubject(sub)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
-      .sign(secret);
+    const token = await signed(claims("agent", tenant), { exp: secondsAgo(5) });
     expect(errorCodes((await gateway.query(ViewerQuery, {}, { token })).body)).toEqual([]);
   });
 });

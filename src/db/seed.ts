@@ -68,12 +68,37 @@ const mailbox = (fullName: string) =>
     .toLowerCase()
     .replaceAll(" ", ".");
 
-type Traits = Pick<SeedUser, "role" | "fullName" | "weight"> & Partial<Pick<SeedUser, "joinedDaysAgo">>;
+/**
+ * A tenant's people: full name -> weight by role, numbered as written (the admin is user 1), and
+ * days since they joined where not 400 (one figure for the whole team, or by full name).
+ */
+interface Team {
+  joined?: number | Record<string, number>;
+  tenant_admin: Record<string, number>;
+  agent: Record<string, number>;
+  assistant: Record<string, number>;
+  /** An assistant invited that many days ago: no name yet, never signed in (numbered last). */
+  invitedDaysAgo?: number;
+}
 
-function member(tenant: number, n: number, { role, fullName, weight, joinedDaysAgo = 400 }: Traits): SeedUser {
+const TEAM_ROLES = ["tenant_admin", "agent", "assistant"] as const;
+
+function team(tenant: number, { joined = {}, invitedDaysAgo, ...roles }: Team): SeedUser[] {
   const { id: tenantId, domain } = TENANTS[tenant - 1];
-  const email = `${fullName ? mailbox(fullName) : `invite${n}`}@${domain}`;
-  return { id: userId(tenant, n), role, tenantId, fullName, email, weight, joinedDaysAgo };
+  const people: Omit<SeedUser, "id" | "tenantId" | "email">[] = TEAM_ROLES.flatMap((role) =>
+    Object.entries(roles[role]).map(([fullName, weight]) => ({
+      role,
+      fullName,
+      weight,
+      joinedDaysAgo: (typeof joined === "number" ? joined : joined[fullName]) ?? 400,
+    })),
+  );
+  if (invitedDaysAgo !== undefined)
+    people.push({ role: "assistant", fullName: null, weight: 0, joinedDaysAgo: invitedDaysAgo });
+  return people.map(({ fullName, ...traits }, i) => {
+    const email = `${fullName ? mailbox(fullName) : `invite${i + 1}`}@${domain}`;
+    return { id: userId(tenant, i + 1), tenantId, fullName, email, ...traits };
+  });
 }
 
 function staff(n: number, fullName: string): SeedUser {
@@ -83,38 +108,40 @@ function staff(n: number, fullName: string): SeedUser {
 }
 
 const USERS: SeedUser[] = [
-  member(1, 1, { role: "tenant_admin", fullName: "Maya Chen", weight: 0.3 }),
-  member(1, 2, { role: "agent", fullName: "Daniel Okafor", weight: 1.4 }),
-  member(1, 3, { role: "agent", fullName: "Priya Raman", weight: 1.1 }),
-  member(1, 4, { role: "agent", fullName: "Lucas Moreau", weight: 0.9 }),
-  member(1, 5, { role: "agent", fullName: "Sofía Álvarez", weight: 0.8, joinedDaysAgo: 25 }),
-  member(1, 6, { role: "agent", fullName: "Ethan Brooks", weight: 0.6 }),
-  member(1, 7, { role: "assistant", fullName: "Hannah Kim", weight: 0.5 }),
-  member(1, 8, { role: "assistant", fullName: "Omar Haddad", weight: 0.4 }),
-  member(2, 1, { role: "tenant_admin", fullName: "Grace Whitfield", weight: 0.3 }),
-  member(2, 2, { role: "agent", fullName: "Marcus Lee", weight: 1.2 }),
-  member(2, 3, { role: "agent", fullName: "Elena Petrova", weight: 1.0 }),
-  member(2, 4, { role: "agent", fullName: "Jonas Berg", weight: 0.7 }),
-  member(2, 5, { role: "assistant", fullName: "Aisha Bello", weight: 0.5 }),
-  // Invited two days ago: no name yet, never signed in.
-  member(2, 6, { role: "assistant", fullName: null, weight: 0, joinedDaysAgo: 2 }),
-  member(3, 1, { role: "tenant_admin", fullName: "Robert Hayes", weight: 0.3 }),
-  member(3, 2, { role: "agent", fullName: "Chloé Dubois", weight: 1.2 }),
-  member(3, 3, { role: "agent", fullName: "Tom Nguyen", weight: 0.9 }),
-  member(3, 4, { role: "agent", fullName: "Kenji Watanabe", weight: 0.8, joinedDaysAgo: 60 }),
-  member(3, 5, { role: "assistant", fullName: "Laura Schmidt", weight: 0.5 }),
-  member(4, 1, { role: "tenant_admin", fullName: "Nora Quinn", weight: 0.4 }),
-  member(4, 2, { role: "agent", fullName: "Isabel Ortiz", weight: 1.0 }),
-  member(4, 3, { role: "agent", fullName: "Sam Patel", weight: 0.8 }),
-  member(4, 4, { role: "assistant", fullName: "Leo Fischer", weight: 0.5 }),
-  member(5, 1, { role: "tenant_admin", fullName: "Victor Lang", weight: 0.3 }),
-  member(5, 2, { role: "agent", fullName: "Mei Tanaka", weight: 1.0 }),
-  member(5, 3, { role: "agent", fullName: "Carlos Mendes", weight: 0.9 }),
-  member(5, 4, { role: "assistant", fullName: "Ruth Adeyemi", weight: 0.5 }),
-  member(6, 1, { role: "tenant_admin", fullName: "Peter Novak", weight: 0.3, joinedDaysAgo: 40 }),
-  member(6, 2, { role: "agent", fullName: "Samira Khan", weight: 1.0, joinedDaysAgo: 40 }),
-  member(6, 3, { role: "agent", fullName: "Owen Gallagher", weight: 1.0, joinedDaysAgo: 40 }),
-  member(6, 4, { role: "assistant", fullName: "Julia Costa", weight: 0.5, joinedDaysAgo: 40 }),
+  ...team(1, {
+    tenant_admin: { "Maya Chen": 0.3 },
+    agent: { "Daniel Okafor": 1.4, "Priya Raman": 1.1, "Lucas Moreau": 0.9, "Sofía Álvarez": 0.8, "Ethan Brooks": 0.6 },
+    assistant: { "Hannah Kim": 0.5, "Omar Haddad": 0.4 },
+    joined: { "Sofía Álvarez": 25 },
+  }),
+  ...team(2, {
+    tenant_admin: { "Grace Whitfield": 0.3 },
+    agent: { "Marcus Lee": 1.2, "Elena Petrova": 1.0, "Jonas Berg": 0.7 },
+    assistant: { "Aisha Bello": 0.5 },
+    invitedDaysAgo: 2,
+  }),
+  ...team(3, {
+    tenant_admin: { "Robert Hayes": 0.3 },
+    agent: { "Chloé Dubois": 1.2, "Tom Nguyen": 0.9, "Kenji Watanabe": 0.8 },
+    assistant: { "Laura Schmidt": 0.5 },
+    joined: { "Kenji Watanabe": 60 },
+  }),
+  ...team(4, {
+    tenant_admin: { "Nora Quinn": 0.4 },
+    agent: { "Isabel Ortiz": 1.0, "Sam Patel": 0.8 },
+    assistant: { "Leo Fischer": 0.5 },
+  }),
+  ...team(5, {
+    tenant_admin: { "Victor Lang": 0.3 },
+    agent: { "Mei Tanaka": 1.0, "Carlos Mendes": 0.9 },
+    assistant: { "Ruth Adeyemi": 0.5 },
+  }),
+  ...team(6, {
+    joined: 40,
+    tenant_admin: { "Peter Novak": 0.3 },
+    agent: { "Samira Khan": 1.0, "Owen Gallagher": 1.0 },
+    assistant: { "Julia Costa": 0.5 },
+  }),
   staff(1, "Riley Morgan"),
   staff(2, "Jordan Ellis"),
 ];
