@@ -503,8 +503,14 @@ async function main(): Promise<number> {
     const memory = { idleMb: gateway.idleMb, peakMb: gateway.peakMb() };
     await gateway.stop();
     log("gateway stopped");
-    if (/"level":(50|60)/.test(gateway.output()))
-      run.problems.push(`the gateway logged errors:\n${gateway.output().slice(-4000)}`);
+    const errorLines = gateway
+      .output()
+      .split("\n")
+      .filter((line) => /"level":(50|60)/.test(line));
+    if (errorLines.length > 0) {
+      const messages = new Set(errorLines.map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 200)));
+      run.problems.push(`the gateway logged ${errorLines.length} error line(s): ${[...messages].join("; ")}`);
+    }
 
     const counts: Record<string, number> = {};
     for (const table of ["tenants", "users", "activity_log", "prospects", "usage_metrics_daily"]) {
