@@ -37,18 +37,21 @@ export async function insertActivityInChunks(pool: Pool, rows: ActivityRow[]): P
   for (let i = 0; i < rows.length; i += 5000) await insertActivity(pool, rows.slice(i, i + 5000));
 }
 
+/** The oracle's counters: plain CASE sums, written independently of the rollup's FILTER list. */
+const ORACLE_COUNTS = `sum(CASE WHEN action_type = 'login' THEN 1 ELSE 0 END)::int AS total_logins,
+  sum(CASE WHEN action_type = 'search_executed' THEN 1 ELSE 0 END)::int AS searches_executed,
+  sum(CASE WHEN action_type = 'profile_viewed' THEN 1 ELSE 0 END)::int AS profiles_viewed,
+  sum(CASE WHEN action_type = 'profile_enriched' THEN 1 ELSE 0 END)::int AS profiles_enriched,
+  sum(CASE WHEN action_type = 'csv_exported' THEN 1 ELSE 0 END)::int AS csv_exports,
+  sum(CASE WHEN action_type = 'list_created' THEN 1 ELSE 0 END)::int AS lists_created,
+  sum(CASE WHEN action_type = 'persona_created' THEN 1 ELSE 0 END)::int AS personas_created,
+  sum(CASE WHEN action_type = 'lookalike_search' THEN 1 ELSE 0 END)::int AS lookalike_searches`;
+
 /** The oracle: D's expected rollup rows, a plain GROUP BY written independently of the rollup's SQL. */
 export async function expectedDailyRows(pool: Pool, date: string): Promise<unknown[]> {
   const { rows } = await pool.query(
     `SELECT tenant_id::text AS tenant_id, user_id::text AS user_id,
-            sum(CASE WHEN action_type = 'login' THEN 1 ELSE 0 END)::int AS total_logins,
-            sum(CASE WHEN action_type = 'search_executed' THEN 1 ELSE 0 END)::int AS searches_executed,
-            sum(CASE WHEN action_type = 'profile_viewed' THEN 1 ELSE 0 END)::int AS profiles_viewed,
-            sum(CASE WHEN action_type = 'profile_enriched' THEN 1 ELSE 0 END)::int AS profiles_enriched,
-            sum(CASE WHEN action_type = 'csv_exported' THEN 1 ELSE 0 END)::int AS csv_exports,
-            sum(CASE WHEN action_type = 'list_created' THEN 1 ELSE 0 END)::int AS lists_created,
-            sum(CASE WHEN action_type = 'persona_created' THEN 1 ELSE 0 END)::int AS personas_created,
-            sum(CASE WHEN action_type = 'lookalike_search' THEN 1 ELSE 0 END)::int AS lookalike_searches
+            ${ORACLE_COUNTS}
        FROM activity_log
       WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
       GROUP BY tenant_id, user_id
@@ -71,14 +74,7 @@ export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
 /** The oracle of D's usage_metrics_daily_totals row: plain sums over all of D's activity_log rows; none for a day without rows. */
 export async function expectedTotalsRows(pool: Pool, date: string): Promise<unknown[]> {
   const { rows } = await pool.query(
-    `SELECT sum(CASE WHEN action_type = 'login' THEN 1 ELSE 0 END)::int AS total_logins,
-            sum(CASE WHEN action_type = 'search_executed' THEN 1 ELSE 0 END)::int AS searches_executed,
-            sum(CASE WHEN action_type = 'profile_viewed' THEN 1 ELSE 0 END)::int AS profiles_viewed,
-            sum(CASE WHEN action_type = 'profile_enriched' THEN 1 ELSE 0 END)::int AS profiles_enriched,
-            sum(CASE WHEN action_type = 'csv_exported' THEN 1 ELSE 0 END)::int AS csv_exports,
-            sum(CASE WHEN action_type = 'list_created' THEN 1 ELSE 0 END)::int AS lists_created,
-            sum(CASE WHEN action_type = 'persona_created' THEN 1 ELSE 0 END)::int AS personas_created,
-            sum(CASE WHEN action_type = 'lookalike_search' THEN 1 ELSE 0 END)::int AS lookalike_searches
+    `SELECT ${ORACLE_COUNTS}
        FROM activity_log
       WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
       GROUP BY to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
