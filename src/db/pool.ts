@@ -37,6 +37,10 @@ export class CountingPool extends pg.Pool {
 function instrument(client: CountedClient): void {
   const query = client.query.bind(client) as (...a: unknown[]) => unknown;
   const release = client.release.bind(client);
+  // pg-pool drops its idle error listener while a client is checked out; a connection lost between two statements
+  // of a transaction would then be an unhandled 'error' event that kills the process. The statement in flight
+  // rejects on its own and the holder releases the client with the error, which discards it.
+  client.on("error", () => undefined);
   client.query = ((...args: unknown[]) => {
     if (client[checkedOut]) recordStatement();
     return query(...args);
