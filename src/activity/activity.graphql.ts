@@ -5,7 +5,7 @@ import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { DateTimeScalar } from "../server/scalars";
 import { ActionType } from "./action-type";
-import { recordActivity } from "./activity.sql";
+import { recordActivity, recordActivityOnce } from "./activity.sql";
 
 @ObjectType()
 export class ActivityRecord {
@@ -25,6 +25,21 @@ export class ActivityRecord {
   occurredAt!: Date;
 }
 
+/** Printable ASCII, space to tilde: generated keys (uuids, hashes) are made of it; a control character is a client bug. */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]*$/;
+const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+
+function parseIdempotencyKey(key: string): string {
+  if (key.length === 0) throw badUserInput("idempotencyKey must not be empty", "idempotencyKey");
+  if (key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw badUserInput(`idempotencyKey must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters`, "idempotencyKey");
+  }
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw badUserInput("idempotencyKey must be printable ASCII (space to ~)", "idempotencyKey");
+  }
+  return key;
+}
+
 @Resolver()
 export class ActivityResolver {
   @Mutation(() => ActivityRecord, {
@@ -33,16 +48,43 @@ export class ActivityResolver {
       "Now is the database's clock; occurredAt may be ahead of it by at most 60 s (clock tolerance), else BAD_USER_INPUT and nothing is written.",
   })
   @Auth(Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN, Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `actionType` before `occurredAt`, as the contract lists them.
+  // Parameter decorators run last to first: this order emits `actionType`, `occurredAt`, `idempotencyKey`
+  // (the contract's two first, as it lists them).
   async recordActivity(
     @Ctx() { viewer, db }: Context,
+    @Arg("idempotencyKey", () => String, {
+      nullable: true,
+      description:
+        "Makes retries safe. The first call with a key records the action; any later call by the same viewer " +
+        "(activity_log.user_id) with the same key, within 24 hours of that first call, writes nothing and returns the first " +
+        "record (same id, actionType, tenantId, occurredAt), also when the calls run at the same time. Such a retry " +
+        "must repeat actionType and occurredAt (both omitted, or the same instant), else BAD_USER_INPUT " +
+        '"idempotencyKey was already used for a different activity" and nothing is written. Keys belong to one ' +
+        "user: another user's equal key is unrelated. A key is kept for 24 hours; after that it records a new " +
+        "action again. 1 to 200 characters of printable ASCII (space to ~), else BAD_USER_INPUT. " +
+        "Omitted: every call records a new action.",
+    })
+    idempotencyKey: string | null | undefined,
     @Arg("occurredAt", () => DateTimeScalar, { nullable: true }) occurredAt: Date | null | undefined,
     @Arg("actionType", () => ActionType) actionType: ActionType,
   ): Promise<ActivityRecord> {
     const { id: userId, tenantId } = viewer!;
     if (!tenantId) throw badUserInput("The viewer has no tenant to record activity in");
-    const record = await recordActivity(db, { tenantId, userId, actionType, occurredAt: occurredAt ?? null });
-    if (!record) throw badUserInput("occurredAt is in the future", "occurredAt");
-    return record;
+    const fields = { tenantId, userId, actionType, occurredAt: occurredAt ?? null };
+    if (idempotencyKey === null || idempotencyKey === undefined) {
+      const record = await recordActivity(db, fields);
+      if (!record) throw futureOccurredAt();
+      return record;
+    }
+    const recording = await recordActivityOnce(db, { ...fields, key: parseIdempotencyKey(idempotencyKey) });
+    if (recording.outcome === "future") throw futureOccurredAt();
+    if (recording.outcome === "mismatch") {
+      throw badUserInput("idempotencyKey was already used for a different activity", "idempotencyKey");
+    }
+    return recording;
   }
+}
+
+function futureOccurredAt() {
+  return badUserInput("occurredAt is in the future", "occurredAt");
 }
