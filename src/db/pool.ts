@@ -28,6 +28,12 @@ export class CountingPool extends pg.Pool {
     if (callback) return super.connect(callback);
     return super.connect().then((client: CountedClient) => {
       if (!(checkedOut in client)) instrument(client);
+      // pg-pool sets a fresh `release` on every checkout, so it is wrapped on every checkout.
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) => {
+        client[checkedOut] = false;
+        return release(err);
+      };
       client[checkedOut] = true;
       return client;
     });
@@ -36,7 +42,6 @@ export class CountingPool extends pg.Pool {
 
 function instrument(client: CountedClient): void {
   const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-  const release = client.release.bind(client);
   // pg-pool drops its idle error listener while a client is checked out; a connection lost between two statements
   // of a transaction would then be an unhandled 'error' event that kills the process. The statement in flight
   // rejects on its own and the holder releases the client with the error, which discards it.
@@ -45,8 +50,4 @@ function instrument(client: CountedClient): void {
     if (client[checkedOut]) recordStatement();
     return query(...args);
   }) as typeof client.query;
-  client.release = (err?: Error | boolean) => {
-    client[checkedOut] = false;
-    return release(err);
-  };
 }
