@@ -52,10 +52,9 @@ describe("recordActivity", () => {
     }
   });
 
-  it("stores the lower snake case action type and marks the date stale for the rollup", async () => {
+  it("stores the lower snake case action type and appends the row's delta for the rollup", async () => {
     const tenantId = await createTenant(gateway.db.pool);
     const user = await createUser(gateway.db.pool, { tenantId });
-    await gateway.db.pool.query("DELETE FROM usage_stale_dates WHERE date = '2026-02-01'");
     await gateway.query(
       RecordActivity,
       { actionType: "PERSONA_CREATED", occurredAt: "2026-02-01T23:59:59.999Z" },
@@ -63,8 +62,11 @@ describe("recordActivity", () => {
     );
     const { rows } = await gateway.db.pool.query("SELECT action_type FROM activity_log WHERE user_id = $1", [user.id]);
     expect(rows).toEqual([{ action_type: "persona_created" }]);
-    const stale = await gateway.db.pool.query("SELECT 1 FROM usage_stale_dates WHERE date = '2026-02-01'");
-    expect(stale.rowCount).toBe(1);
+    const deltas = await gateway.db.pool.query(
+      "SELECT to_char(date, 'YYYY-MM-DD') AS date, tenant_id, personas_created, total_logins FROM usage_deltas WHERE user_id = $1",
+      [user.id],
+    );
+    expect(deltas.rows).toEqual([{ date: "2026-02-01", tenant_id: tenantId, personas_created: 1, total_logins: 0 }]);
   });
 
   it("defaults occurredAt to the database's now", async () => {

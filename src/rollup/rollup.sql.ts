@@ -1,6 +1,7 @@
 import type { ClientBase } from "pg";
 import type { Database } from "../db/database";
-import { actionCounts } from "../usage/usage.sql";
+import { Prisma } from "../db/generated/client";
+import { actionCounts, usageDateSource } from "../usage/usage.sql";
 
 /**
  * SQL of the daily rollup. The run itself goes through one pinned client
@@ -71,9 +72,11 @@ export async function insertRunningRun(
 }
 
 /**
- * The rollup of one date, inside the caller's transaction. The stale mark is
- * deleted first: a writer that commits later re-marks the date, and one still
- * in progress holds the mark (migration 20261201001000) so this waits for it.
+ * The rollup of one date, inside the caller's transaction. The stale mark
+ * (set by UPDATE and DELETE) is deleted first, in its own statement: a writer
+ * that commits later re-marks the date, and one still in progress holds the
+ * mark (migration 20261201001000) so this waits for it, and the statement
+ * that counts takes its snapshot after.
  */
 export async function clearStaleMark(client: ClientBase, date: string): Promise<void> {
   await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
@@ -87,7 +90,9 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * lookup in activity_log per row) and the totals (none when D has no rows).
  * The branches touch disjoint rows, as one statement must. Unknown action
  * types count nowhere, but a pair whose rows are all unknown still gets its
- * (all-zero) row: it has rows. Returns the number of (tenant, user) rows written.
+ * (all-zero) row: it has rows. D's usage_deltas go in the same statement, so
+ * a delta is deleted exactly when its rows are in the snapshot counted
+ * (migration 20261201004000). Returns the number of (tenant, user) rows written.
  */
 export async function writeDailyCounts(client: ClientBase, date: string): Promise<number> {
   const { rows } = await client.query<{ written: number }>(
@@ -115,6 +120,8 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
               personas_created = EXCLUDED.personas_created,
               lookalike_searches = EXCLUDED.lookalike_searches
        RETURNING 1
+     ), absorbed AS (
+       DELETE FROM usage_deltas WHERE date = $1::date
      ), no_totals AS (
        DELETE FROM usage_metrics_daily_totals WHERE date = $1::date AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (
@@ -134,10 +141,10 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
   return rows[0].written;
 }
 
-/** Marks the run succeeded inside the work's transaction, so the rows and "succeeded" commit together. */
+/** Marks the run succeeded inside the work's transaction, so the rows, the absorbed deltas and "succeeded" commit together. */
 export async function finishRun(client: ClientBase, runId: string, rowsWritten: number): Promise<RollupRunRow> {
   const { rows } = await client.query<RollupRunRow>(
-    `UPDATE rollup_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = $2
+    `UPDATE rollup_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = $2, consumed_deltas = true
       WHERE id = $1::bigint RETURNING ${RUN_COLUMNS}`,
     [runId, rowsWritten],
   );
@@ -196,15 +203,14 @@ export async function readManualDate(db: Database, date: string | null): Promise
   return rows[0];
 }
 
-/** The backfill's dates: each with whether it is clean (a successful run and no stale mark since) and whether it is in the future. */
+/** The backfill's dates: each with whether it is clean (its figures come from its rollup, see usageDateSource) and whether it is in the future. */
 export async function readBackfillDates(
   db: Database,
   range: { from: string; to: string },
 ): Promise<Array<{ date: string; clean: boolean; future: boolean }>> {
   return db.prisma.$queryRaw`
     SELECT to_char(d, 'YYYY-MM-DD') AS date,
-           EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d::date AND r.status = 'succeeded')
-             AND NOT EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = d::date) AS clean,
+           ${usageDateSource(Prisma.sql`d::date`)} = 'rollup' AS clean,
            d::date > (now() AT TIME ZONE 'UTC')::date AS future
       FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d
      ORDER BY d`;
@@ -229,4 +235,26 @@ export async function readRecentRuns(db: Database): Promise<RollupRunRow[]> {
     select: { date: true, status: true, startedAt: true, finishedAt: true, rowsWritten: true, error: true },
   });
   return runs as RollupRunRow[];
+}
+
+/**
+ * Whether `day` is a missing rollup date: before today, on or after the
+ * earliest activity_log date (the catch-up's own start: before it there is
+ * nothing to roll up), and with no successful run or a failed latest
+ * finished run.
+ */
+export function rollupMissing(day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${day} < (now() AT TIME ZONE 'UTC')::date
+    AND ${day} >= (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log)
+    AND coalesce((SELECT r.status <> 'succeeded' FROM rollup_runs r WHERE r.date = ${day} AND r.status <> 'running'
+                   ORDER BY r.finished_at DESC, r.id DESC LIMIT 1), true))`;
+}
+
+/** rollupStatus.missingDates: of the 90 dates ending yesterday, the missing ones (rollupMissing), oldest first. */
+export async function readMissingDates(db: Database): Promise<string[]> {
+  const rows = await db.prisma.$queryRaw<Array<{ dates: string[] }>>`
+    SELECT coalesce(array_agg(to_char(d.day, 'YYYY-MM-DD') ORDER BY d.day), '{}') AS dates
+      FROM (SELECT (now() AT TIME ZONE 'UTC')::date - i AS day FROM generate_series(1, 90) AS i) d
+     WHERE ${rollupMissing(Prisma.sql`d.day`)}`;
+  return rows[0].dates;
 }

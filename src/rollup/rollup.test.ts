@@ -76,6 +76,15 @@ async function isStale(date: string): Promise<boolean> {
   return rowCount === 1;
 }
 
+/** Rows in usage_deltas for a date: what inserts since its last rollup appended. */
+async function deltaCount(date: string): Promise<number> {
+  const { rows } = await gateway.db.pool.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM usage_deltas WHERE date = $1::date",
+    [date],
+  );
+  return rows[0].n;
+}
+
 /** Rolled-up rows that a run of another date must leave alone (their values are deliberately not the counts). */
 async function insertSentinels(dates: string[]) {
   for (const date of dates) {
@@ -158,24 +167,27 @@ describe("the rollup of a date, against a plain GROUP BY", () => {
     await expectRolledUp(date, expected);
     expect(await rowsOfDates(neighbours)).toEqual(untouched);
     expect(await isStale(date)).toBe(false);
+    expect(await deltaCount(date)).toBe(0);
 
     // Idempotent: a second run writes the same rows.
     const second = await runRollup(date);
     expect(second.rowsWritten).toBe(expected.length);
     await expectRolledUp(date, expected);
 
-    // Late rows (created now, stamped on D) mark D stale and the next run counts them.
+    // Late rows (created now, stamped on D) append deltas, which the next run absorbs.
     const late = generateActivity(seed + 1, date, 300).filter((row) =>
       String(row.createdAt instanceof Date ? row.createdAt.toISOString() : row.createdAt).startsWith(date),
     );
     await insertActivity(pool, late);
-    expect(await isStale(date)).toBe(true);
+    expect(await isStale(date)).toBe(false);
+    expect(await deltaCount(date)).toBeGreaterThan(0);
     const lateExpected = await expectedDailyRows(pool, date);
     expect(lateExpected).not.toEqual(expected);
     expect((await runRollup(date)).rowsWritten).toBe(lateExpected.length);
     await expectRolledUp(date, lateExpected);
+    expect(await deltaCount(date)).toBe(0);
 
-    // Some pairs lose all their rows: their rolled-up rows go.
+    // Some pairs lose all their rows (a DELETE marks D stale): their rolled-up rows go.
     await pool.query(
       `DELETE FROM activity_log WHERE user_id IN (
          SELECT DISTINCT user_id FROM activity_log
@@ -220,8 +232,10 @@ describe("rollupStatus", () => {
   it("reports the greatest successful date, the lag to yesterday, and the 20 latest runs", async () => {
     const yesterday = await dbDate(-1);
     await runRollup(addDays(yesterday, -4));
-    let { body } = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
+    let { body, statements } = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
     expect(body.data?.rollupStatus).toMatchObject({ lastRolledUpDate: addDays(yesterday, -4), lagDays: 4 });
+    // The run's client, back in the pool, counts for later requests once per statement (status, runs).
+    expect(statements).toBe(2);
 
     // A failed run of a later date does not count.
     await gateway.db.pool.query(
@@ -304,34 +318,84 @@ onPostgres("runs and other sessions (PostgreSQL only: the embedded database has 
     }
   });
 
-  it("counts a late row whose writer commits while the run is going: the run waits for it", async () => {
-    const date = "2025-07-07";
-    const tenantId = await createTenant(gateway.db.pool);
-    const user = await createUser(gateway.db.pool, { tenantId });
-    await insertActivity(gateway.db.pool, [
-      { tenantId, userId: user.id, actionType: "login", createdAt: `${date}T10:00:00Z` },
-    ]);
-    expect(await isStale(date)).toBe(true);
+  /** A writer's transaction left open while a rollup of `date` runs; returns what the run reported. */
+  async function runBesideOpenWriter(
+    date: string,
+    write: (writer: Client) => Promise<unknown>,
+    waitFor: string | null,
+  ) {
     const writer = new Client({
       connectionString: gateway.config.database.kind === "postgres" ? gateway.config.database.url : "",
     });
     await writer.connect();
     try {
       await writer.query("BEGIN");
-      await writer.query(
-        "INSERT INTO activity_log (tenant_id, user_id, action_type, created_at) VALUES ($1, $2, 'csv_exported', $3)",
-        [tenantId, user.id, `${date}T11:00:00Z`],
-      );
+      await write(writer);
       const run = runRollup(date);
-      await waitForBackend("DELETE FROM usage_stale_dates%");
+      if (waitFor) await waitForBackend(waitFor);
+      else await run;
       await writer.query("COMMIT");
-      expect((await run).status).toBe("succeeded");
+      return await run;
     } finally {
       await writer.end();
     }
+  }
+
+  it("counts an UPDATE whose writer commits while the run is going: the run waits for its stale mark", async () => {
+    const date = "2025-07-07";
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    await insertActivity(gateway.db.pool, [
+      { tenantId, userId: user.id, actionType: "login", createdAt: `${date}T10:00:00Z` },
+      { tenantId, userId: user.id, actionType: "login", createdAt: `${date}T11:00:00Z` },
+    ]);
+    // An earlier UPDATE left the mark that the open writer then holds.
+    await gateway.db.pool.query("UPDATE activity_log SET action_type = action_type WHERE tenant_id = $1", [tenantId]);
+    expect(await isStale(date)).toBe(true);
+    const run = await runBesideOpenWriter(
+      date,
+      (writer) =>
+        writer.query("UPDATE activity_log SET action_type = 'csv_exported' WHERE tenant_id = $1 AND created_at = $2", [
+          tenantId,
+          `${date}T11:00:00Z`,
+        ]),
+      "DELETE FROM usage_stale_dates%",
+    );
+    expect(run.status).toBe("succeeded");
     const expected = await expectedDailyRows(gateway.db.pool, date);
     expect(expected).toEqual([expect.objectContaining({ total_logins: 1, csv_exports: 1 })]);
     expect(await dailyRows(gateway.db.pool, date)).toEqual(expected);
+    expect(await isStale(date)).toBe(false);
+  });
+
+  it("counts an INSERT whose writer commits after the run's snapshot once: in its delta, not in the rollup", async () => {
+    const date = "2025-07-08";
+    const tenantId = await createTenant(gateway.db.pool);
+    const user = await createUser(gateway.db.pool, { tenantId });
+    await insertActivity(gateway.db.pool, [
+      { tenantId, userId: user.id, actionType: "login", createdAt: `${date}T10:00:00Z` },
+    ]);
+    const run = await runBesideOpenWriter(
+      date,
+      (writer) =>
+        writer.query(
+          "INSERT INTO activity_log (tenant_id, user_id, action_type, created_at) VALUES ($1, $2, 'csv_exported', $3)",
+          [tenantId, user.id, `${date}T11:00:00Z`],
+        ),
+      null,
+    );
+    expect(run).toMatchObject({ status: "succeeded", rowsWritten: 1 });
+    expect(await dailyRows(gateway.db.pool, date)).toEqual([
+      expect.objectContaining({ total_logins: 1, csv_exports: 0 }),
+    ]);
+    const { rows: deltas } = await gateway.db.pool.query(
+      "SELECT total_logins, csv_exports FROM usage_deltas WHERE date = $1::date",
+      [date],
+    );
+    expect(deltas).toEqual([{ total_logins: 0, csv_exports: 1 }]);
+    await runRollup(date);
+    expect(await dailyRows(gateway.db.pool, date)).toEqual(await expectedDailyRows(gateway.db.pool, date));
+    expect(await deltaCount(date)).toBe(0);
   });
 });
 
