@@ -1,9 +1,12 @@
+import type { GraphQLResolveInfo } from "graphql";
 import {
   Arg,
   Ctx,
   Field,
   FieldResolver,
+  Float,
   ID,
+  Info,
   Int,
   ObjectType,
   Query,
@@ -15,10 +18,19 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
 import { forbidden } from "../errors";
-import { parseTenantId } from "../server/arguments";
+import { isArgumentGiven, MAX_WINDOW_DAYS, parseDateWindow, parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
 import { DateScalar } from "../server/scalars";
-import { readUsageSeries, readUserUsage, type UserUsageRow } from "./usage.sql";
+import {
+  readUsageSeries,
+  readUserUsage,
+  usageComparisonLoader,
+  type UsageChangesRow,
+  type UsageComparisonRow,
+  type UsageCountsRow,
+  type UsagePeriodUnit,
+  type UserUsageRow,
+} from "./usage.sql";
 
 export enum UsageRange {
   LAST_7_DAYS = "LAST_7_DAYS",
@@ -31,6 +43,27 @@ const RANGE_DAYS: Record<UsageRange, number> = {
   [UsageRange.LAST_7_DAYS]: 7,
   [UsageRange.LAST_30_DAYS]: 30,
   [UsageRange.LAST_90_DAYS]: 90,
+};
+
+export enum UsageGranularity {
+  DAY = "DAY",
+  WEEK = "WEEK",
+  MONTH = "MONTH",
+}
+registerEnumType(UsageGranularity, {
+  name: "UsageGranularity",
+  description: "The period of UsageMetrics.buckets, in UTC.",
+  valuesConfig: {
+    DAY: { description: "One UTC date." },
+    WEEK: { description: "An ISO week, Monday to Sunday." },
+    MONTH: { description: "A calendar month." },
+  },
+});
+
+const PERIOD_UNIT: Record<UsageGranularity, UsagePeriodUnit> = {
+  [UsageGranularity.DAY]: "day",
+  [UsageGranularity.WEEK]: "week",
+  [UsageGranularity.MONTH]: "month",
 };
 
 @ObjectType({
@@ -69,6 +102,79 @@ export class DailyUsage extends UsageCounts {
   date!: string;
 }
 
+@ObjectType({
+  description: "The counts of one period (see UsageGranularity) over the dates of the window that fall in it.",
+})
+export class UsageBucket extends UsageCounts {
+  @Field(() => DateScalar, { description: "The period's first date (for WEEK a Monday, for MONTH the 1st)." })
+  periodStart!: string;
+
+  @Field(() => DateScalar, { description: "The period's last date, whether or not the window reaches it." })
+  periodEnd!: string;
+
+  @Field(() => DateScalar, {
+    description: "The first date of the window in the period: the later of periodStart and startDate.",
+  })
+  from!: string;
+
+  @Field(() => DateScalar, {
+    description: "The last date of the window in the period: the earlier of periodEnd and endDate.",
+  })
+  to!: string;
+
+  @Field(() => Boolean, {
+    description:
+      "True when the counts do not cover the whole period: the window cuts it (from > periodStart or to < periodEnd) " +
+      "or it is not over (periodEnd is today or later).",
+  })
+  partial!: boolean;
+}
+
+@ObjectType({ description: "One counter in the window against the same counter in the previous window." })
+export class CounterChange {
+  @Field(() => Int, { description: "The counter over the window (as in totals)." })
+  current!: number;
+
+  @Field(() => Int, { description: "The counter over the previous window (as in previousTotals)." })
+  previous!: number;
+
+  @Field(() => Int, { description: "current - previous." })
+  absolute!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: "100 * absolute / previous, rounded to one decimal, half away from zero; null when previous is 0.",
+  })
+  percent!: number | null;
+}
+
+@ObjectType({ description: "Each counter of totals against previousTotals." })
+export class UsageChanges {
+  @Field(() => CounterChange)
+  totalLogins!: CounterChange;
+
+  @Field(() => CounterChange)
+  searchesExecuted!: CounterChange;
+
+  @Field(() => CounterChange)
+  profilesViewed!: CounterChange;
+
+  @Field(() => CounterChange)
+  profilesEnriched!: CounterChange;
+
+  @Field(() => CounterChange)
+  csvExports!: CounterChange;
+
+  @Field(() => CounterChange)
+  listsCreated!: CounterChange;
+
+  @Field(() => CounterChange)
+  personasCreated!: CounterChange;
+
+  @Field(() => CounterChange)
+  lookalikeSearches!: CounterChange;
+}
+
 @ObjectType()
 export class UserUsage extends UsageCounts {
   @Field(() => ID)
@@ -80,13 +186,15 @@ export class UserUsage extends UsageCounts {
 
 @ObjectType()
 export class UsageMetrics {
-  @Field(() => UsageRange)
+  @Field(() => UsageRange, {
+    description: "The range argument as given or defaulted; it is ignored when from and to are given.",
+  })
   range!: UsageRange;
 
-  @Field(() => DateScalar, { description: "today - (N - 1) for a range of N days." })
+  @Field(() => DateScalar, { description: "today - (N - 1) for a range of N days. from, when from and to are given." })
   startDate!: string;
 
-  @Field(() => DateScalar, { description: "Today." })
+  @Field(() => DateScalar, { description: "Today. to, when from and to are given." })
   endDate!: string;
 
   @Field(() => ID, {
@@ -102,6 +210,13 @@ export class UsageMetrics {
 
   @Field(() => UsageCounts)
   totals!: UsageCounts;
+
+  @Field(() => [UsageBucket], {
+    description:
+      "One entry per period of the granularity argument that intersects startDate..endDate, oldest first, zeros " +
+      "where nothing happened. For DAY, one per date, as daily.",
+  })
+  buckets!: UsageBucket[];
 }
 
 @Resolver(() => UsageMetrics)
@@ -111,27 +226,74 @@ export class UsageResolver {
       "Usage of one tenant, or of all tenants. A tenant admin always gets their own\ntenant (asking for another tenantId is FORBIDDEN). A super admin gets all\ntenants, or one when tenantId is given.\nA tenantId that is not a uuid is BAD_USER_INPUT; a uuid with no tenants row gets zeros. A tenant admin whose token has no tenant is FORBIDDEN.",
   })
   @Auth(Role.TENANT_ADMIN, Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `range` before `tenantId`, as the contract lists them.
+  // Parameter decorators run last to first: this order emits `range` before `tenantId`, as the contract lists
+  // them, then the additions from, to and granularity.
   async usageMetrics(
     @Ctx() { viewer, db }: Context,
+    @Info() info: GraphQLResolveInfo,
+    @Arg("granularity", () => UsageGranularity, {
+      nullable: true,
+      defaultValue: UsageGranularity.DAY,
+      description: "The period of buckets; null counts as DAY. daily stays one entry per date whatever it is.",
+    })
+    granularity: UsageGranularity | null,
+    @Arg("to", () => DateScalar, {
+      nullable: true,
+      description: "Last date of a custom window, from..to: today at the latest, else BAD_USER_INPUT.",
+    })
+    to: string | null | undefined,
+    @Arg("from", () => DateScalar, {
+      nullable: true,
+      description:
+        `First date of a custom window, from..to (UTC dates, both included), used instead of range. Give both or ` +
+        `neither, and not together with range; from <= to, at most ${MAX_WINDOW_DAYS} dates; else BAD_USER_INPUT.`,
+    })
+    from: string | null | undefined,
     @Arg("tenantId", () => ID, { nullable: true }) tenantId: string | null | undefined,
     @Arg("range", () => UsageRange, { defaultValue: UsageRange.LAST_30_DAYS }) range: UsageRange,
   ): Promise<UsageMetrics> {
     const scoped = scopeTenant(viewer as Viewer, parseTenantId(tenantId, "tenantId"));
-    const series = await readUsageSeries(db, { tenantId: scoped, days: RANGE_DAYS[range] });
+    const window = parseDateWindow(from, to, { exclusiveWith: isArgumentGiven(info, "range") ? "range" : null });
+    const series = await readUsageSeries(db, {
+      tenantId: scoped,
+      window: window ?? { days: RANGE_DAYS[range] },
+      unit: PERIOD_UNIT[granularity ?? UsageGranularity.DAY],
+    });
     return { range, tenantId: scoped, ...series };
+  }
+
+  /** With changes, one statement of its own, sent only when a client asks for either. */
+  @FieldResolver(() => UsageCounts, {
+    description:
+      "Counts over the window of the same length just before this one: the N dates from startDate - N to " +
+      "startDate - 1, N being the number of dates from startDate to endDate. Zeros before any activity.",
+  })
+  async previousTotals(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<UsageCountsRow> {
+    return (await compareWithPrevious(usage, ctx)).previousTotals;
+  }
+
+  @FieldResolver(() => UsageChanges, { description: "totals against previousTotals, counter by counter." })
+  async changes(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<UsageChangesRow> {
+    return (await compareWithPrevious(usage, ctx)).changes;
   }
 
   /** Its own statement, sent only when a client asks for the breakdown. */
   @FieldResolver(() => [UserUsage], {
     nullable: true,
     description:
-      "Every user of the tenant (users.tenant_id), plus any other user with activity\nin the tenant in the range; zeros included. Ordered by the sum of all counts\ndescending, then userId ascending. Null in the all-tenant view.\nuserId ascending is uuid order, the code-point order of its lower-case text. Activity means any activity_log row, counted action or not.",
+      "Every user of the tenant (users.tenant_id), plus any other user with activity\nin the tenant in the range; zeros included. Ordered by the sum of all counts\ndescending, then userId ascending. Null in the all-tenant view.\nuserId ascending is uuid order, the code-point order of its lower-case text. Activity means any activity_log row, counted action or not. The range is startDate..endDate, so from..to when they are given.",
   })
   userBreakdown(@Root() usage: UsageMetrics, @Ctx() { db }: Context): Promise<UserUsageRow[]> | null {
     if (usage.tenantId === null) return null;
     return readUserUsage(db, { tenantId: usage.tenantId, from: usage.startDate, to: usage.endDate });
   }
+}
+
+/** previousTotals and changes of an answer, from the request's one statement for its window. */
+function compareWithPrevious(usage: UsageMetrics, ctx: Context): Promise<UsageComparisonRow> {
+  return ctx
+    .loader(usageComparisonLoader)
+    .load({ tenantId: usage.tenantId, from: usage.startDate, to: usage.endDate, totals: usage.totals });
 }
 
 /** The tenant whose figures the viewer gets (null: all tenants, super admins only). */

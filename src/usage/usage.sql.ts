@@ -1,5 +1,8 @@
+import DataLoader from "dataloader";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
+import { badUserInput } from "../errors";
+import type { LoaderDefinition } from "../server/context";
 
 export interface UsageCountsRow {
   totalLogins: number;
@@ -21,13 +24,6 @@ export interface UserUsageRow extends UsageCountsRow {
   fullName: string | null;
 }
 
-export interface UsageSeries {
-  startDate: string;
-  endDate: string;
-  daily: DailyUsageRow[];
-  totals: UsageCountsRow;
-}
-
 /**
  * The eight counters of usage_metrics_daily, as counts over the activity_log
  * rows of the current group (column `action_type` unqualified), named as its
@@ -46,38 +42,56 @@ export const actionCounts = Prisma.sql`
   count(*) FILTER (WHERE action_type = 'lookalike_search')::int AS lookalike_searches`;
 
 /**
- * CTEs `days` (the `count` dates from `start`, each with whether it is clean)
- * and `usage_rows` (day, user_id, the eight counts), for one tenant or all. A
- * date is clean when a rollup run for it succeeded and no write to
- * activity_log has touched it since (the triggers mark it in
- * usage_stale_dates; the rollup unmarks it in the transaction that rewrites
- * it): clean dates come from the rollup tables, the others from activity_log,
- * in one statement, hence one snapshot. All tenants' per-date figures read
- * usage_metrics_daily_totals (one row per date, written with the date's
- * rows); a tenant's or a user's read usage_metrics_daily, through its
- * covering (tenant_id, date) index. The raw side is a LATERAL per unclean
- * date so each is an index range scan on created_at (no scan of the
- * rolled-up part of the window). `count` goes to generate_series as a
- * plan-time constant, so the planner knows the window has `count` rows (the
- * default guess of 1000 inflated costs past the JIT threshold).
+ * Where a date's exact figures come from, as SQL text over `day`: 'rollup'
+ * (its rollup rows plus the usage_deltas the activity_log trigger appended
+ * since), 'deltas' (never rolled up, and every row of it reached the deltas)
+ * or 'raw' (counted from activity_log). A date is 'rollup' when its latest
+ * successful run absorbed the deltas in the snapshot it rolled up
+ * (migration 20261201004000) and no UPDATE, DELETE or TRUNCATE has marked it
+ * stale since; 'deltas' when it is not stale, lies on or after
+ * usage_deltas_origin and no run ever absorbed its deltas: a run that did
+ * found rows, so it left a usage_metrics_daily_totals row (kept even if
+ * rollup_runs history is pruned; a run that found none had no deltas to take).
+ */
+export function usageDateSource(day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`CASE
+    WHEN EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = ${day}) THEN 'raw'
+    WHEN (SELECT r.consumed_deltas FROM rollup_runs r WHERE r.date = ${day} AND r.status = 'succeeded'
+           ORDER BY r.finished_at DESC, r.id DESC LIMIT 1) THEN 'rollup'
+    WHEN ${day} >= (SELECT since FROM usage_deltas_origin)
+      AND NOT EXISTS (SELECT 1 FROM usage_metrics_daily_totals t WHERE t.date = ${day}) THEN 'deltas'
+    ELSE 'raw' END`;
+}
+
+/**
+ * CTEs `days` (the `count` dates from `start`, each with its source, see
+ * usageDateSource) and `usage_rows` (day, user_id, the eight counts), for
+ * one tenant or all, in one statement, hence one snapshot. All tenants'
+ * per-date rollup figures read usage_metrics_daily_totals (one row per
+ * date, written with the date's rows); a tenant's or a user's read
+ * usage_metrics_daily, through its covering (tenant_id, date) index. The raw
+ * side is a LATERAL per raw date so each is an index range scan on
+ * created_at (no scan of the rest of the window). `count` goes to
+ * generate_series as a plan-time constant, so the planner knows the window
+ * has `count` rows (the default guess of 1000 inflated costs past the JIT
+ * threshold).
  */
 function usageRows(
   { start, count }: { start: Prisma.Sql; count: Prisma.Sql },
   { tenantId, perUser }: { tenantId: string | null; perUser: boolean },
 ): Prisma.Sql {
-  // Per-date figures need no per-user groups on the raw side (a day of all tenants has many users).
-  const rawUser = perUser ? Prisma.sql`a.user_id` : Prisma.sql`NULL::uuid`;
-  const rawGroups = perUser ? Prisma.sql`a.user_id` : Prisma.sql`()`;
-  const rawTenant = tenantId === null ? Prisma.empty : Prisma.sql`AND a.tenant_id = ${tenantId}::uuid`;
+  // Per-date figures need no per-user groups (a day of all tenants has many users).
+  const user = (alias: string) => (perUser ? Prisma.raw(`${alias}.user_id`) : Prisma.sql`NULL::uuid`);
+  const groups = (alias: string) => (perUser ? Prisma.raw(`${alias}.user_id`) : Prisma.sql`()`);
+  const ofTenant = (alias: string) =>
+    tenantId === null ? Prisma.empty : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenantId}::uuid`;
   const rolledUp =
     tenantId === null && !perUser
       ? Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_totals`
       : Prisma.sql`SELECT * FROM usage_metrics_daily ${tenantId === null ? Prisma.empty : Prisma.sql`WHERE tenant_id = ${tenantId}::uuid`}`;
   return Prisma.sql`
     days AS (
-      SELECT d.day,
-        EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d.day AND r.status = 'succeeded')
-          AND NOT EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = d.day) AS clean
+      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
       FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     ),
     usage_rows AS (
@@ -85,18 +99,31 @@ function usageRows(
         m.csv_exports, m.lists_created, m.personas_created, m.lookalike_searches
       FROM days JOIN (${rolledUp}) m ON m.date = days.day
       -- The window again as a range on m.date, which the planner can use on the index.
-      WHERE days.clean AND m.date >= ${start} AND m.date < ${start} + ${count}
+      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count}
+      UNION ALL
+      SELECT days.day, delta.*
+      FROM days CROSS JOIN LATERAL (
+        SELECT ${user("d")} AS user_id,
+          sum(d.total_logins)::int, sum(d.searches_executed)::int, sum(d.profiles_viewed)::int,
+          sum(d.profiles_enriched)::int, sum(d.csv_exports)::int, sum(d.lists_created)::int,
+          sum(d.personas_created)::int, sum(d.lookalike_searches)::int
+        FROM usage_deltas d
+        WHERE d.date = days.day ${ofTenant("d")}
+        GROUP BY ${groups("d")}
+        HAVING count(*) > 0
+      ) delta
+      WHERE days.source <> 'raw'
       UNION ALL
       SELECT days.day, raw.*
       FROM days CROSS JOIN LATERAL (
-        SELECT ${rawUser} AS user_id, ${actionCounts}
+        SELECT ${user("a")} AS user_id, ${actionCounts}
         FROM activity_log a
         WHERE a.created_at >= (days.day::timestamp AT TIME ZONE 'UTC')
           AND a.created_at < ((days.day + 1)::timestamp AT TIME ZONE 'UTC')
-          ${rawTenant}
-        GROUP BY ${rawGroups}
+          ${ofTenant("a")}
+        GROUP BY ${groups("a")}
       ) raw
-      WHERE NOT days.clean
+      WHERE days.source = 'raw'
     )`;
 }
 
@@ -111,33 +138,197 @@ const summedCounts = Prisma.sql`
   coalesce(sum(u.personas_created), 0)::int AS "personasCreated",
   coalesce(sum(u.lookalike_searches), 0)::int AS "lookalikeSearches"`;
 
+export interface UsageBucketRow extends UsageCountsRow {
+  periodStart: string;
+  periodEnd: string;
+  from: string;
+  to: string;
+  partial: boolean;
+}
+
+export interface CounterChangeRow {
+  current: number;
+  previous: number;
+  absolute: number;
+  percent: number | null;
+}
+
+export type UsageChangesRow = Record<keyof UsageCountsRow, CounterChangeRow>;
+
+export interface UsageSeries {
+  startDate: string;
+  endDate: string;
+  daily: DailyUsageRow[];
+  totals: UsageCountsRow;
+  buckets: UsageBucketRow[];
+}
+
+/** The N dates ending today, or the dates from..to (whose bounds the resolver has checked but for today). */
+export type UsageWindow = { days: number } | { from: string; to: string };
+
+/** date_trunc's name for a bucket's period. */
+export type UsagePeriodUnit = "day" | "week" | "month";
+
+const today = Prisma.sql`(now() AT TIME ZONE 'UTC')::date`;
+
+/** The window's first date and its length in days, as SQL; the length stays a plan-time constant. */
+function windowBounds(window: UsageWindow): { start: Prisma.Sql; count: Prisma.Sql } {
+  return "days" in window
+    ? { start: Prisma.sql`(${today} - (${window.days}::int - 1))`, count: Prisma.sql`${window.days}::int` }
+    : {
+        start: Prisma.sql`${window.from}::date`,
+        count: Prisma.sql`(${window.to}::date - ${window.from}::date + 1)`,
+      };
+}
+
 /**
- * UsageMetrics' window, daily and totals (contract: the N UTC dates ending
- * today, one zero-filled entry per date, oldest first; figures equal raw
- * activity_log counts). The grand-total grouping set is the totals row; its
- * min/max date are the window's bounds.
+ * The period of each date of `days` (p.period_start, p.period_end), and the
+ * grouping set of the periods. For DAY a period is its date: the per-date
+ * rows are the buckets, so the statement keeps the shape it has without
+ * granularity (no join, no third grouping set).
+ */
+function periodsOf(unit: UsagePeriodUnit): { join: Prisma.Sql; start: Prisma.Sql; end: Prisma.Sql; set: Prisma.Sql } {
+  if (unit === "day")
+    return { join: Prisma.empty, start: Prisma.sql`days.day`, end: Prisma.sql`days.day`, set: Prisma.empty };
+  return {
+    join: Prisma.sql`CROSS JOIN LATERAL (
+      SELECT w.period_start, (w.period_start + ('1 ' || ${unit}::text)::interval)::date - 1 AS period_end
+      FROM (SELECT date_trunc(${unit}::text, days.day::timestamp)::date AS period_start) w
+    ) p`,
+    start: Prisma.sql`p.period_start`,
+    end: Prisma.sql`p.period_end`,
+    set: Prisma.sql`(p.period_start, p.period_end),`,
+  };
+}
+
+type SeriesRow = UsageBucketRow & { isDay: boolean; isBucket: boolean; isTotal: boolean; beyondToday: boolean };
+
+/** A row's eight counters alone. */
+function countsOf({
+  totalLogins,
+  searchesExecuted,
+  profilesViewed,
+  profilesEnriched,
+  csvExports,
+  listsCreated,
+  personasCreated,
+  lookalikeSearches,
+}: UsageCountsRow): UsageCountsRow {
+  return {
+    totalLogins,
+    searchesExecuted,
+    profilesViewed,
+    profilesEnriched,
+    csvExports,
+    listsCreated,
+    personasCreated,
+    lookalikeSearches,
+  };
+}
+
+/**
+ * UsageMetrics' window, daily, totals and buckets, in one statement over
+ * `usage_rows` of the window alone (contract: the N UTC dates ending today,
+ * or from..to; one zero-filled entry per date, oldest first; figures equal
+ * raw activity_log counts). Grouping sets: per date, per period (`unit`,
+ * ISO weeks from Monday) and the grand total, whose min/max date are the
+ * window's bounds. A period's from/to are the window's dates in it; it is
+ * partial when the window cuts it or it ends today or later. A `to` after
+ * today is BAD_USER_INPUT. previousTotals and changes are
+ * usageComparisonLoader's, read only when asked for.
  */
 export async function readUsageSeries(
   db: Database,
-  { tenantId, days }: { tenantId: string | null; days: number },
+  { tenantId, window, unit }: { tenantId: string | null; window: UsageWindow; unit: UsagePeriodUnit },
 ): Promise<UsageSeries> {
-  const window = {
-    start: Prisma.sql`((now() AT TIME ZONE 'UTC')::date - (${days}::int - 1))`,
-    count: Prisma.sql`${days}::int`,
-  };
-  const rows = await db.prisma.$queryRaw<Array<DailyUsageRow & { isTotal: boolean; endDate: string }>>`
-    WITH ${usageRows(window, { tenantId, perUser: false })}
-    SELECT GROUPING(days.day) = 1 AS "isTotal",
-      to_char(min(days.day), 'YYYY-MM-DD') AS date,
-      to_char(max(days.day), 'YYYY-MM-DD') AS "endDate",
+  const period = periodsOf(unit);
+  const rows = await db.prisma.$queryRaw<SeriesRow[]>`
+    WITH ${usageRows(windowBounds(window), { tenantId, perUser: false })}
+    SELECT GROUPING(days.day) = 0 AS "isDay",
+      ${period.start} IS NOT NULL AS "isBucket",
+      GROUPING(days.day) = 1 AND ${period.start} IS NULL AS "isTotal",
+      to_char(min(days.day), 'YYYY-MM-DD') AS "from",
+      to_char(max(days.day), 'YYYY-MM-DD') AS "to",
+      to_char(${period.start}, 'YYYY-MM-DD') AS "periodStart",
+      to_char(${period.end}, 'YYYY-MM-DD') AS "periodEnd",
+      min(days.day) > ${period.start} OR max(days.day) < ${period.end} OR ${period.end} >= ${today} AS partial,
+      max(days.day) > ${today} AS "beyondToday",
       ${summedCounts}
-    FROM days LEFT JOIN usage_rows u ON u.day = days.day
-    GROUP BY GROUPING SETS ((days.day), ())
-    ORDER BY "isTotal", days.day`;
-  const { isTotal: _isTotal, date: startDate, endDate, ...totals } = rows[rows.length - 1];
-  const daily = rows.slice(0, -1).map(({ isTotal: _dayIsTotal, endDate: _dayEnd, ...day }) => day);
-  return { startDate, endDate, daily, totals };
+    FROM days ${period.join} LEFT JOIN usage_rows u ON u.day = days.day
+    GROUP BY GROUPING SETS ((days.day), ${period.set} ())
+    ORDER BY "isTotal", min(days.day)`;
+  const total = rows[rows.length - 1];
+  if (total.beyondToday) throw badUserInput(`to (${total.to}) must not be after today`, "to");
+  return {
+    startDate: total.from,
+    endDate: total.to,
+    daily: rows.filter((row) => row.isDay).map((row) => ({ date: row.from, ...countsOf(row) })),
+    totals: countsOf(total),
+    buckets: rows
+      .filter((row) => row.isBucket)
+      .map(({ periodStart, periodEnd, from, to, partial, ...row }) => ({
+        periodStart,
+        periodEnd,
+        from,
+        to,
+        partial,
+        ...countsOf(row),
+      })),
+  };
 }
+
+/** A UsageMetrics answer's window and totals, which its previousTotals and changes compare with. */
+export interface UsageComparisonKey {
+  tenantId: string | null;
+  from: string;
+  to: string;
+  totals: UsageCountsRow;
+}
+
+export interface UsageComparisonRow {
+  previousTotals: UsageCountsRow;
+  changes: UsageChangesRow;
+}
+
+/**
+ * previousTotals and changes of a window from..to (UsageMetrics): the counts
+ * over the N dates from `from` - N to `from` - 1, N = to - from + 1, zeros
+ * before any activity, and each counter of the window's totals (as the
+ * answer gave them, so current always equals totals) against them:
+ * absolute = current - previous; percent = 100 * absolute / previous,
+ * round() on numeric being half away from zero, null when previous is 0.
+ */
+async function readUsageComparison(
+  db: Database,
+  { tenantId, from, to, totals }: UsageComparisonKey,
+): Promise<UsageComparisonRow> {
+  const count = Prisma.sql`(${to}::date - ${from}::date + 1)`;
+  const previousWindow = { start: Prisma.sql`(${from}::date - ${count})`, count };
+  const rows = await db.prisma.$queryRaw<UsageComparisonRow[]>`
+    SELECT to_jsonb(prev) AS "previousTotals", (
+      SELECT jsonb_object_agg(c.key, jsonb_build_object(
+        'current', c.value::int,
+        'previous', p.value::int,
+        'absolute', c.value::int - p.value::int,
+        'percent', round(100 * (c.value::int - p.value::int)::numeric / nullif(p.value::int, 0), 1)))
+      FROM jsonb_each(${JSON.stringify(countsOf(totals))}::jsonb) c
+        JOIN jsonb_each(to_jsonb(prev)) p ON p.key = c.key
+    ) AS changes
+    FROM (
+      WITH ${usageRows(previousWindow, { tenantId, perUser: false })}
+      SELECT ${summedCounts} FROM usage_rows u
+    ) prev`;
+  return rows[0];
+}
+
+/**
+ * One statement per distinct window and totals of a request, shared by
+ * previousTotals and changes; an answer asking for neither sends none.
+ */
+export const usageComparisonLoader: LoaderDefinition<UsageComparisonKey, UsageComparisonRow> = (db) =>
+  new DataLoader((keys) => Promise.all(keys.map((key) => readUsageComparison(db, key))), {
+    cacheKeyFn: ({ tenantId, from, to, totals }) => JSON.stringify([tenantId, from, to, countsOf(totals)]),
+  });
 
 /**
  * UserUsage rows of one tenant over [from, to] (contract: every user of the
