@@ -4,7 +4,7 @@ import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { DateScalar, DateTimeScalar } from "../server/scalars";
-import { readManualDate, readRecentRuns, readRollupStatus, type RollupRunRow } from "./rollup.sql";
+import { readManualDate, readMissingDates, readRecentRuns, readRollupStatus, type RollupRunRow } from "./rollup.sql";
 
 @ObjectType()
 export class RollupRun {
@@ -56,6 +56,17 @@ export class RollupResolver {
   @FieldResolver(() => [RollupRun], { description: "Most recent first, at most 20." })
   recentRuns(@Ctx() { db }: Context): Promise<RollupRunRow[]> {
     return readRecentRuns(db);
+  }
+
+  @FieldResolver(() => [DateScalar], {
+    description:
+      "Of the 90 UTC dates ending yesterday, those whose rollup is missing, oldest first: no successful run, or " +
+      "the latest finished run failed (a failed day behind a successful one shows here, where lagDays cannot " +
+      "show it). Dates before the earliest activity_log row have nothing to roll up and are never missing. " +
+      "Their usage figures stay exact (read from raw rows); only their speed suffers.",
+  })
+  missingDates(@Ctx() { db }: Context): Promise<string[]> {
+    return readMissingDates(db);
   }
 
   @Mutation(() => RollupRun, {

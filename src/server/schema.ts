@@ -13,6 +13,7 @@ import { authChecker } from "../auth/auth.decorator";
 import { ActivityResolver } from "../activity/activity.graphql";
 import { EnrichmentResolver } from "../enrichment/enrichment.graphql";
 import { ErrorFeedResolver } from "../error-feed/error-feed.graphql";
+import { freshnessResolvers } from "../freshness/freshness.graphql";
 import { FunnelResolver } from "../funnel/funnel.graphql";
 import { PulseResolver } from "../pulse/pulse.graphql";
 import { QuotaResolver } from "../quota/quota.graphql";
@@ -34,6 +35,7 @@ const resolvers: NonEmptyArray<Function> = [
   ViewerResolver,
   QuotaResolver,
   UsageResolver,
+  ...freshnessResolvers,
 ];
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {

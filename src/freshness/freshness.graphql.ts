@@ -1,0 +1,85 @@
+import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root, type ClassType } from "type-graphql";
+import { EnrichmentHealth } from "../enrichment/enrichment.graphql";
+import { Funnel } from "../funnel/funnel.graphql";
+import { PlatformPulse } from "../pulse/pulse.graphql";
+import type { Context } from "../server/context";
+import { DateScalar, DateTimeScalar } from "../server/scalars";
+import { TenantActivity } from "../tenants/tenants.graphql";
+import { UsageMetrics } from "../usage/usage.graphql";
+import { freshnessLoader, type FreshnessRow, type FreshnessWindow } from "./freshness.sql";
+
+@ObjectType({
+  description:
+    "How current an answer's figures are. Every figure is exact whatever this says; it tells a dashboard what " +
+    "it is looking at: live dates move while you watch, missing ones point at a rollup to fix.",
+})
+export class Freshness {
+  @Field(() => DateTimeScalar, {
+    description:
+      "The database's clock when this was read, in the same request just after the figures: no figure counts a " +
+      "row committed after it.",
+  })
+  asOf!: Date;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description:
+      "The latest UTC date (in or out of the window) whose figures come from a current rollup: its latest " +
+      "successful run took in everything inserted before it, and no UPDATE or DELETE of activity_log touched " +
+      "it since. Null when there is none.",
+  })
+  rolledUpThrough!: string | null;
+
+  @Field(() => [DateScalar], {
+    description:
+      "Dates of the window answered from raw rows, oldest first: for usage, the dates without a current rollup " +
+      "(today, and any date not rolled up or touched since); for the funnel, platform pulse, tenant activity " +
+      "and enrichment health, which always read the raw tables, every date of the window. Late inserts on a " +
+      "rolled-up date do not make it live: they are added to its rollup as they are written.",
+  })
+  liveDates!: string[];
+
+  @Field(() => [DateScalar], {
+    description:
+      "Dates of the window whose rollup failed (the latest finished run) or never succeeded, oldest first; " +
+      "today (not due yet) and dates before the earliest activity_log row (nothing to roll up) never are. " +
+      "The same rule as rollupStatus.missingDates.",
+  })
+  missingDates!: string[];
+}
+
+/** Adds `freshness` to an answer's type, for the window its parent object states. */
+function freshnessOf<T extends object>(type: ClassType<T>, window: (parent: T) => FreshnessWindow, covers: string) {
+  @Resolver(() => type)
+  class FreshnessResolver {
+    @FieldResolver(() => Freshness, { description: `How current the figures are. Window: ${covers}.` })
+    freshness(@Root() parent: T, @Ctx() ctx: Context): Promise<FreshnessRow> {
+      return ctx.loader(freshnessLoader).load(window(parent));
+    }
+  }
+  return FreshnessResolver;
+}
+
+export const freshnessResolvers = [
+  freshnessOf(
+    UsageMetrics,
+    (usage) => ({ from: usage.startDate, to: usage.endDate, readsRollup: true }),
+    "startDate to endDate",
+  ),
+  freshnessOf(Funnel, (funnel) => ({ days: funnel.days, readsRollup: false }), "the `days` dates ending today"),
+  freshnessOf(
+    PlatformPulse,
+    () => ({ days: 8, readsRollup: false }),
+    "the 8 dates ending today (activeUsers7dAvg and today)",
+  ),
+  freshnessOf(
+    TenantActivity,
+    () => ({ days: 7, readsRollup: false }),
+    "the 7 dates ending today, the same for every tenant",
+  ),
+  freshnessOf(
+    EnrichmentHealth,
+    (health) => ({ days: health.days, readsRollup: false }),
+    "the `days` dates ending today",
+  ),
+];
