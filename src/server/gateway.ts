@@ -12,6 +12,7 @@ import { formatError } from "../errors";
 import { createLogger, type Logger } from "../logger";
 import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
+import { demoGraphiqlOptions } from "./graphiql";
 import { createRequestHandler } from "./http";
 import { queryLimits } from "./limits";
 import { createMetrics } from "./metrics";
@@ -72,6 +73,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
     isReady: () => isDatabaseReachable(db),
     metrics: createMetrics(db),
+    graphiql: await demoGraphiqlOptions(config),
   });
   const inFlight = new Set<ServerResponse>();
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {

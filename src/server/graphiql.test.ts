@@ -1,7 +1,10 @@
-import { chromium, type Browser } from "playwright-core";
+import { decodeJwt } from "jose";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { Role } from "../auth/role";
-import { createTenant, createUser } from "../test/factories";
-import { useTestGateway } from "../test/test-gateway";
+import { DEMO_USERS } from "../db/seed";
+import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
+import { startTestGateway, useTestGateway, type TestGateway } from "../test/test-gateway";
+import { DASHBOARD_TABS } from "./graphiql";
 
 /** Debian's chromium (installed by .ci/run); its own networking is off, so any outside request would show. */
 const CHROMIUM = "/usr/bin/chromium";
@@ -16,46 +19,115 @@ const FLAGS = [
   "--disable-quic",
 ];
 
+/** The saved tabs' titles (GraphiQL's: the operation names), the welcome tab first. */
+const TAB_TITLES = [
+  "Viewer",
+  "Usage",
+  "PlatformPulseAndTenantActivity",
+  "EnrichmentHealth",
+  "Funnel",
+  "ErrorFeed",
+  "RollupStatus",
+];
+
 const gateway = useTestGateway();
 let browser: Browser;
+/** The embedded development demo (the file's gateway when the run is embedded), and a production one. */
+let embedded: TestGateway;
+let production: TestGateway;
+const started: TestGateway[] = [];
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const start = async (env: Record<string, string>) => started[started.push(await startTestGateway(env)) - 1];
+  [browser, embedded, production] = await Promise.all([
+    chromium.launch({ executablePath: CHROMIUM, args: FLAGS }),
+    gateway.config.database.kind === "embedded" ? gateway : start({ DATABASE_URL: "" }),
+    start({ NODE_ENV: "production" }),
+  ]);
 });
-afterAll(() => browser?.close());
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(started.map((other) => other.stop()));
+});
+
+/** GraphiQL in a fresh browser context (no saved tabs or headers), and the requests it sent elsewhere. */
+async function openGraphiql(target: TestGateway): Promise<{ page: Page; outside: string[] }> {
+  const page = await browser.newPage();
+  const outside: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith(`http://127.0.0.1:${target.port}/`)) outside.push(request.url());
+  });
+  await page.goto(`http://127.0.0.1:${target.port}/graphql`);
+  await page.locator(".graphiql-query-editor .CodeMirror").waitFor();
+  return { page, outside };
+}
+
+function editorValue(editor: Locator): Promise<string> {
+  return editor.evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue());
+}
+
+const headersEditor = (page: Page) => page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror");
+const tabTitles = (page: Page) => page.locator(".graphiql-tab .graphiql-tab-button").allInnerTexts();
 
 it("GraphiQL works in a browser with no network: a query with a token in the headers editor gets its answer", async () => {
   const tenantId = await createTenant(gateway.db.pool);
   const agent = await createUser(gateway.db.pool, { tenantId, role: Role.AGENT });
   const token = await gateway.token(agent);
-  const page = await browser.newPage();
-  const outside: string[] = [];
-  page.on("request", (request) => {
-    if (!request.url().startsWith(`http://127.0.0.1:${gateway.port}/`)) outside.push(request.url());
-  });
-
-  await page.goto(`http://127.0.0.1:${gateway.port}/graphql`);
-  const queryEditor = page.locator(".graphiql-query-editor .CodeMirror");
-  await queryEditor.waitFor();
-  await queryEditor.click();
+  const { page, outside } = await openGraphiql(gateway);
+  await page.locator(".graphiql-query-editor .CodeMirror").click();
   await page.keyboard.press("Control+A");
   await page.keyboard.type("{ viewer { id role } }");
-  const headersEditor = page.locator(".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror");
-  await headersEditor.click();
+  await headersEditor(page).click();
   await page.keyboard.press("Control+A");
   await page.keyboard.type(JSON.stringify({ Authorization: `Bearer ${token}` }));
   await page.locator(".graphiql-execute-button").click();
 
   const result = page.locator(".result-window");
   await result.filter({ hasText: agent.id }).waitFor();
-  expect(
-    JSON.parse(
-      await result
-        .locator(".CodeMirror")
-        .evaluate((el) => (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()),
-    ),
-  ).toEqual({
+  expect(JSON.parse(await editorValue(result.locator(".CodeMirror")))).toEqual({
     data: { viewer: { id: agent.id, role: "AGENT" } },
   });
   expect(outside).toEqual([]);
   await page.close();
+});
+
+it("opens on a tab per dashboard and, in the embedded demo, the demo super admin's token in Headers: a tab runs as it is", async () => {
+  const { page, outside } = await openGraphiql(embedded);
+  expect(await tabTitles(page)).toEqual(TAB_TITLES);
+  const [, token] = /^\{"Authorization": "Bearer ([\w.-]+)"\}$/.exec(await editorValue(headersEditor(page))) ?? [];
+  expect(decodeJwt(token)).toMatchObject({ sub: DEMO_USERS.super_admin.id, app_metadata: { role: "super_admin" } });
+
+  await page.locator(".graphiql-tab-button", { hasText: /^Usage$/ }).click();
+  expect(await editorValue(headersEditor(page))).toContain(token);
+  await page.locator(".graphiql-execute-button").click();
+  const result = page.locator(".result-window");
+  await result.filter({ hasText: "usageMetrics" }).waitFor();
+  const answer = JSON.parse(await editorValue(result.locator(".CodeMirror")));
+  expect({ errors: answer.errors, range: answer.data.usageMetrics.range }).toEqual({ range: "LAST_30_DAYS" });
+  expect(outside).toEqual([]);
+  await page.close();
+});
+
+it("leaves Headers empty outside the embedded development demo (production, DATABASE_URL)", async () => {
+  const others = [production, ...(gateway.config.database.kind === "postgres" ? [gateway] : [])];
+  for (const other of others) {
+    const html = await (await other.fetch("/graphql", { headers: { accept: "text/html" } })).text();
+    expect(html).not.toMatch(/Bearer ey/);
+    const { page } = await openGraphiql(other);
+    expect(await tabTitles(page)).toEqual(TAB_TITLES);
+    expect(await editorValue(headersEditor(page))).toBe("");
+    await page.close();
+  }
+});
+
+it("saves tabs that each run with their variables, with no error, for a super admin", async () => {
+  const token = await gateway.token(viewerWithoutRow(Role.SUPER_ADMIN, null));
+  for (const tab of DASHBOARD_TABS) {
+    const response = await gateway.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: tab.query, variables: tab.variables }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    expect({ status: response.status, errors: body.errors }).toEqual({ status: 200 });
+  }
 });

@@ -7,6 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { Role } from "../auth/role";
+import { signToken } from "../auth/sign-token";
+import type { Config } from "../config";
+import { DEMO_USERS } from "../db/seed";
 
 /** URL prefix under which the router must serve `graphiqlAsset(name)`. */
 export const GRAPHIQL_ASSET_PREFIX = "/graphql/assets/";
@@ -67,26 +71,219 @@ export function graphiqlAsset(name: string): { body: Buffer; contentType: string
   return asset;
 }
 
-// Kept under ~55 columns so it is not cut off beside the toolbar on a laptop.
-const DEFAULT_QUERY = `# Analytics gateway
+/** One saved tab of the page: GraphiQL titles it with the operation's name. */
+export interface GraphiqlTab {
+  query: string;
+  variables?: Record<string, unknown>;
+}
+
+/** What the page is opened with beyond the saved tabs. */
+export interface GraphiqlOptions {
+  /**
+   * The Headers editor's content in every tab, e.g. a development token; never the empty editor's content in
+   * production. Undefined: empty, for the user to paste theirs.
+   */
+  headers?: string;
+}
+
+// Comments kept under ~55 columns so they are not cut off beside the toolbar on a laptop.
+const WELCOME = (prefilled: boolean) => `# Analytics gateway
 #
-# Requests need a bearer token. Open the "Headers"
+# One tab per dashboard above; run one with the play
+# button (Ctrl-Enter), edit its Variables below.
+#
+${
+  prefilled
+    ? `# This is the embedded demo: the Headers tab below
+# holds a token of the demo super admin. Paste
+# another user's (printed at start-up) to see their
+# view.`
+    : `# Requests need a bearer token. Open the "Headers"
 # tab below and paste:
 #
 #   {"Authorization": "Bearer <token>"}
 #
-# The gateway prints tokens to its log at start-up.
 # Headers are saved in this browser (localStorage).
 # The schema (docs, autocomplete) is fetched on load,
-# so reload the page after pasting a new token.
+# so reload the page after pasting a new token.`
+}
 
-{
+query Viewer {
   viewer {
     id
     role
+    tenantId
+    fullName
   }
 }
 `;
+
+const COUNTERS = `totalLogins
+      searchesExecuted
+      profilesViewed
+      profilesEnriched
+      csvExports
+      listsCreated
+      personasCreated
+      lookalikeSearches`;
+
+/** The dashboards' questions, each a ready-to-run tab (the tests run every one). */
+export const DASHBOARD_TABS: readonly GraphiqlTab[] = [
+  {
+    query: `# Tenant admins get their own tenant; super admins all
+# tenants, or one with tenantId. Instead of range:
+# "from" and "to" (YYYY-MM-DD); granularity DAY, WEEK
+# or MONTH groups the buckets.
+query Usage($range: UsageRange, $tenantId: ID, $granularity: UsageGranularity) {
+  usageMetrics(range: $range, tenantId: $tenantId, granularity: $granularity) {
+    range
+    startDate
+    endDate
+    tenantId
+    totals {
+      ${COUNTERS}
+    }
+    daily {
+      date
+      ${COUNTERS}
+    }
+    buckets {
+      periodStart
+      periodEnd
+      partial
+      ${COUNTERS}
+    }
+    userBreakdown {
+      userId
+      fullName
+      totalLogins
+      searchesExecuted
+    }
+  }
+}
+`,
+    variables: { range: "LAST_30_DAYS", granularity: "WEEK" },
+  },
+  {
+    query: `query PlatformPulseAndTenantActivity {
+  platformPulse {
+    totalProspects
+    enrichedProspects
+    enrichmentCoverage
+    enrichmentFailed
+    activeUsersToday
+    activeUsers7dAvg
+  }
+  tenantActivity {
+    id
+    name
+    userCount
+    searches7d
+    enrichments7d
+    exports7d
+    lastActive
+    users {
+      id
+      fullName
+      searches7d
+      enrichments7d
+      exports7d
+    }
+  }
+}
+`,
+  },
+  {
+    query: `query EnrichmentHealth($days: Int) {
+  enrichmentHealth(days: $days) {
+    days
+    series {
+      date
+      sources {
+        source
+        success
+        failed
+      }
+    }
+  }
+}
+`,
+    variables: { days: 14 },
+  },
+  {
+    query: `query Funnel($days: Int, $tenantId: ID) {
+  funnel(days: $days, tenantId: $tenantId) {
+    days
+    tenantId
+    stages {
+      key
+      stage
+      value
+      conversionRate
+    }
+  }
+}
+`,
+    variables: { days: 7 },
+  },
+  {
+    query: `# The same rows as CSV: GET /export/error-feed.csv
+query ErrorFeed($limit: Int, $page: Int) {
+  errorFeed(limit: $limit, page: $page) {
+    total
+    page
+    limit
+    items {
+      id
+      fullName
+      userName
+      tenantName
+      updatedAt
+      sourceDetails {
+        source
+        status
+        error
+        at
+      }
+    }
+  }
+}
+`,
+    variables: { limit: 20, page: 1 },
+  },
+  {
+    query: `query RollupStatus {
+  rollupStatus {
+    lastRolledUpDate
+    lagDays
+    recentRuns {
+      date
+      status
+      startedAt
+      finishedAt
+      rowsWritten
+      error
+    }
+  }
+}
+`,
+  },
+];
+
+/**
+ * The Headers editor's content in the embedded development demo only (never in production nor with
+ * DATABASE_URL): a token of the demo super admin, minted at start as main.ts mints the tokens it prints.
+ */
+export async function demoGraphiqlOptions(config: Config): Promise<GraphiqlOptions> {
+  if (config.database.kind !== "embedded" || config.production || !config.jwt.secret) return {};
+  const admin = DEMO_USERS.super_admin;
+  const token = await signToken(
+    config.jwt.secret,
+    { id: admin.id, role: Role.SUPER_ADMIN, tenantId: admin.tenantId },
+    { expiresIn: "30d" },
+  );
+  return { headers: `{"Authorization": "Bearer ${token}"}` };
+}
 
 // JSON is valid JS, but "</script>" inside a string would still end the
 // inline script element, so "<" is escaped as well.
@@ -94,8 +291,13 @@ function scriptLiteral(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 
-export function graphiqlPage(endpoint: string): string {
+export function graphiqlPage(endpoint: string, { headers }: GraphiqlOptions = {}): string {
   const asset = (name: string) => GRAPHIQL_ASSET_PREFIX + name;
+  const tabs = [{ query: WELCOME(headers !== undefined) }, ...DASHBOARD_TABS].map((tab) => ({
+    query: tab.query,
+    variables: tab.variables ? JSON.stringify(tab.variables, null, 2) : null,
+    headers: headers ?? null,
+  }));
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -117,7 +319,7 @@ export function graphiqlPage(endpoint: string): string {
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
   React.createElement(GraphiQL, {
     fetcher: GraphiQL.createFetcher({ url: ${scriptLiteral(endpoint)} }),
-    defaultQuery: ${scriptLiteral(DEFAULT_QUERY)},
+    defaultTabs: ${scriptLiteral(tabs)},${headers === undefined ? "" : `\n    defaultHeaders: ${scriptLiteral(headers)},`}
     isHeadersEditorEnabled: true,
     defaultEditorToolsVisibility: 'headers',
     shouldPersistHeaders: true,

@@ -6,7 +6,8 @@ import { countStatements, type StatementTally } from "../db/statement-counter";
 import type { Logger } from "../logger";
 import type { Context } from "./context";
 import type { Metrics } from "./metrics";
-import { graphiqlAsset, graphiqlPage } from "./graphiql";
+import { EXPORT_PREFIX, handleCsvExport } from "../export/export.http";
+import { graphiqlAsset, graphiqlPage, type GraphiqlOptions } from "./graphiql";
 
 /** Dashboard queries are a few KB; anything near this is an attack or a mistake. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -19,6 +20,7 @@ export interface HttpDependencies {
   isReady(): Promise<boolean>;
   metrics: Metrics;
   log: Logger;
+  graphiql?: GraphiqlOptions;
 }
 
 class HttpError extends Error {
@@ -56,10 +58,11 @@ export function createRequestHandler(deps: HttpDependencies) {
         res.writeHead(200, { "content-type": asset.contentType, "cache-control": "public, max-age=86400" });
         return void res.end(asset.body);
       }
+      if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, req, res, url, requestId, log);
       if (url.pathname !== "/graphql") throw new HttpError(404, "NOT_FOUND", "Not found: the API is at /graphql");
       if (req.method === "GET" && !url.searchParams.has("query") && prefersHtml(req)) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        return void res.end(graphiqlPage("/graphql"));
+        return void res.end(graphiqlPage("/graphql", deps.graphiql));
       }
       await handleGraphQL(deps, req, res, url, requestId, log);
     } catch (error) {

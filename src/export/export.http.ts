@@ -1,0 +1,262 @@
+/**
+ * CSV downloads of the dashboards' tables: GET /export/usage.csv and GET /export/error-feed.csv.
+ *
+ * Each export runs one fixed GraphQL operation through the gateway's own Apollo server, with the context the
+ * /graphql route builds from the same Authorization header, and renders its rows. So authorization, tenant
+ * scoping, argument validation, defaults and every figure are those of `usageMetrics` and `errorFeed` by
+ * construction: the query string only supplies the operation's variables.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ApolloServer } from "@apollo/server";
+import { stringify } from "csv-stringify";
+import type { TokenVerifier } from "../auth/token";
+import { countStatements, type StatementTally } from "../db/statement-counter";
+import { ErrorCode } from "../errors";
+import type { Logger } from "../logger";
+import type { Context } from "../server/context";
+import type { Metrics } from "../server/metrics";
+
+export const EXPORT_PREFIX = "/export/";
+
+export interface ExportDependencies {
+  apollo: ApolloServer<Context>;
+  verifyToken: TokenVerifier;
+  contextFor(fields: { viewer: Context["viewer"]; requestId: string; log: Logger }): Context;
+  metrics: Metrics;
+}
+
+/** How a query-string value becomes the operation's variable. */
+type ParameterKind = "string" | "int";
+
+interface CsvTable {
+  filename: string;
+  columns: readonly string[];
+  rows: Iterable<Record<string, unknown>>;
+  headers?: Record<string, string>;
+}
+
+interface CsvExport<TData> {
+  /**
+   * One named operation whose variables are exactly the parameters below, all optional (the schema's defaults
+   * apply); which rows it selects may depend on which were given.
+   */
+  document(variables: Readonly<Record<string, unknown>>): string;
+  parameters: ReadonlyMap<string, ParameterKind>;
+  table(data: TData, variables: Readonly<Record<string, unknown>>): CsvTable;
+}
+
+const COUNTERS = [
+  "totalLogins",
+  "searchesExecuted",
+  "profilesViewed",
+  "profilesEnriched",
+  "csvExports",
+  "listsCreated",
+  "personasCreated",
+  "lookalikeSearches",
+] as const;
+
+type Counters = Record<(typeof COUNTERS)[number], number>;
+
+type Usage = Counters & { date: string };
+type UsageBucket = Counters & { periodStart: string; periodEnd: string; from: string; to: string; partial: boolean };
+
+interface UsageCsvData {
+  usageMetrics: { startDate: string; endDate: string; daily?: Usage[]; buckets?: UsageBucket[] };
+}
+
+const BUCKET_COLUMNS = ["periodStart", "periodEnd", "from", "to", "partial", ...COUNTERS];
+const DAILY_COLUMNS = ["date", ...COUNTERS];
+
+const usageExport: CsvExport<UsageCsvData> = {
+  // One row per date, or with granularity one per period (buckets).
+  document: ({ granularity }) => {
+    const [field, columns] = granularity === undefined ? ["daily", DAILY_COLUMNS] : ["buckets", BUCKET_COLUMNS];
+    return `query UsageCsv($range: UsageRange, $tenantId: ID, $from: Date, $to: Date, $granularity: UsageGranularity) {
+      usageMetrics(range: $range, tenantId: $tenantId, from: $from, to: $to, granularity: $granularity) {
+        startDate
+        endDate
+        ${field} { ${columns.join(" ")} }
+      }
+    }`;
+  },
+  parameters: new Map([
+    ["range", "string"],
+    ["tenantId", "string"],
+    ["from", "string"],
+    ["to", "string"],
+    ["granularity", "string"],
+  ]),
+  table: ({ usageMetrics: { startDate, endDate, daily, buckets } }, { granularity }) =>
+    buckets
+      ? {
+          filename: `usage-${startDate}-${endDate}-${String(granularity).toLowerCase()}.csv`,
+          columns: BUCKET_COLUMNS,
+          rows: buckets,
+        }
+      : { filename: `usage-${startDate}-${endDate}.csv`, columns: DAILY_COLUMNS, rows: daily ?? [] },
+};
+
+interface ErrorFeedCsvData {
+  errorFeed: {
+    total: number;
+    page: number;
+    limit: number;
+    items: Array<Record<string, unknown> & { sourceDetails: unknown[] }>;
+  };
+}
+
+const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
+  document: () => `query ErrorFeedCsv($limit: Int, $page: Int) {
+    errorFeed(limit: $limit, page: $page) {
+      total
+      page
+      limit
+      items {
+        id fullName userName tenantId tenantName enrichmentStatus updatedAt
+        sourceDetails { source status error at }
+      }
+    }
+  }`,
+  parameters: new Map([
+    ["limit", "int"],
+    ["page", "int"],
+  ]),
+  table: ({ errorFeed: feed }) => ({
+    filename: `error-feed-page-${feed.page}.csv`,
+    columns: ["id", "fullName", "userName", "tenantId", "tenantName", "enrichmentStatus", "updatedAt", "sourceDetails"],
+    // JSON rather than a "source:status:error" list: sources and error texts may contain any separator, and `at` stays.
+    rows: feed.items.map((item) => ({ ...item, sourceDetails: JSON.stringify(item.sourceDetails) })),
+    headers: { "x-total-count": String(feed.total) },
+  }),
+};
+
+const EXPORTS = new Map<string, CsvExport<never>>([
+  ["usage.csv", usageExport as CsvExport<never>],
+  ["error-feed.csv", errorFeedExport as CsvExport<never>],
+]);
+
+const STATUS_BY_CODE = new Map<string, number>([
+  [ErrorCode.BAD_USER_INPUT, 400],
+  [ErrorCode.UNAUTHENTICATED, 401],
+  [ErrorCode.FORBIDDEN, 403],
+]);
+
+/** A signed integer; anything else goes to GraphQL as it is, so the Int coercion error is the one /graphql gives. */
+const INTEGER = /^[+-]?\d+$/;
+
+class ExportError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function handleCsvExport(
+  deps: ExportDependencies,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+  log: Logger,
+): Promise<void> {
+  try {
+    const spec = EXPORTS.get(url.pathname.slice(EXPORT_PREFIX.length));
+    if (!spec) {
+      const known = [...EXPORTS.keys()].map((name) => EXPORT_PREFIX + name).join(", ");
+      throw new ExportError(404, "NOT_FOUND", `no such export; there are ${known}`);
+    }
+    if (req.method !== "GET") {
+      res.setHeader("allow", "GET");
+      throw new ExportError(405, "METHOD_NOT_ALLOWED", "use GET");
+    }
+    const variables = variablesFrom(url, spec.parameters);
+    const table = spec.table((await execute(deps, spec, variables, req, res, requestId, log)) as never, variables);
+    res.writeHead(200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${table.filename}"`,
+      "cache-control": "no-store",
+      ...table.headers,
+    });
+    await pipeline(
+      Readable.from(table.rows),
+      stringify({
+        header: true,
+        columns: [...table.columns],
+        record_delimiter: "\r\n",
+        escape_formulas: true,
+        cast: { boolean: (value) => String(value) },
+      }),
+      res,
+    );
+  } catch (error) {
+    if (res.headersSent) {
+      log.error({ err: error }, "csv export failed while streaming");
+      return void res.destroy();
+    }
+    if (!(error instanceof ExportError)) log.error({ err: error }, "csv export failed");
+    const { status, code, message } =
+      error instanceof ExportError
+        ? error
+        : new ExportError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+    res.end(`${code}: ${message.replace(/\s+/g, " ").trim()}\n`);
+  }
+}
+
+function variablesFrom(url: URL, parameters: ReadonlyMap<string, ParameterKind>): Record<string, unknown> {
+  const variables: Record<string, unknown> = {};
+  for (const name of new Set(url.searchParams.keys())) {
+    const kind = parameters.get(name);
+    if (!kind) {
+      const known = [...parameters.keys()].join(", ");
+      throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `unknown parameter ${name}; this export takes ${known}`);
+    }
+    const values = url.searchParams.getAll(name);
+    if (values.length > 1) throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `${name} must be given at most once`);
+    variables[name] = kind === "int" && INTEGER.test(values[0]) ? Number(values[0]) : values[0];
+  }
+  return variables;
+}
+
+/** The operation's data, or the ExportError its first GraphQL error maps to. */
+async function execute(
+  deps: ExportDependencies,
+  spec: CsvExport<never>,
+  variables: Record<string, unknown>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  log: Logger,
+): Promise<unknown> {
+  const started = process.hrtime.bigint();
+  const viewer = await deps.verifyToken(req.headers.authorization);
+  const context = deps.contextFor({ viewer, requestId, log });
+  const tally: StatementTally = { statements: 0 };
+  const response = await countStatements(tally, () =>
+    deps.apollo.executeOperation({ query: spec.document(variables), variables }, { contextValue: context }),
+  );
+  const result = response.body.kind === "single" ? response.body.singleResult : undefined;
+  const first = result?.errors?.[0];
+  const code = first ? String(first.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : undefined;
+  const status = code === undefined ? 200 : (STATUS_BY_CODE.get(code) ?? 500);
+  const observation = {
+    operation: context.report.operation,
+    status,
+    errorCodes: context.report.errorCodes,
+    statements: tally.statements,
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+  deps.metrics.observe(observation);
+  res.setHeader("x-sql-statements", String(tally.statements));
+  log.info({ ...observation, ms: Math.round(observation.seconds * 1000), viewer: viewer?.id }, "csv export");
+  if (first && code)
+    throw new ExportError(status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : code, first.message);
+  if (!result?.data) throw new Error("the export's operation answered with no data");
+  return result.data;
+}
