@@ -1,44 +1,173 @@
+import DataLoader from "dataloader";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
-import type { FunnelStageKey } from "./funnel.graphql";
+import type { LoaderDefinition } from "../server/context";
+import type { FunnelMode, FunnelStageKey } from "./funnel.graphql";
+
+/** What a stage row was counted over, so that FunnelStage's previous-period fields can ask for the window before. */
+export interface FunnelWindow {
+  days: number;
+  tenantId: string | null;
+  mode: `${FunnelMode}`;
+  /**
+   * The window's last UTC date (YYYY-MM-DD) as the funnel's statement saw it: the previous window is counted from it,
+   * so a UTC midnight between the two statements does not shift one window against the other.
+   */
+  today: string;
+  /** The window's stage values in stage order: change and changePercent are computed against these, in SQL. */
+  values: number[];
+}
 
 export interface FunnelStageRow {
   key: FunnelStageKey;
   stage: string;
   value: number;
   conversionRate: number | null;
+  window: FunnelWindow;
 }
 
-/**
- * Contract Funnel: activity_log rows in the window per stage action, in stage order; conversionRate =
- * value / previous value rounded half away from zero to four decimals (numeric round), null first or after a 0.
- */
-export function readFunnel(
-  db: Database,
-  { days, tenantId }: { days: number; tenantId: string | null },
-): Promise<FunnelStageRow[]> {
-  return db.prisma.$queryRaw<FunnelStageRow[]>`
-    WITH counts AS (
-      SELECT action_type, count(*)::int AS value
-      FROM activity_log
-      WHERE created_at >= ((((now() AT TIME ZONE 'UTC')::date - ${days}::int + 1))::timestamp AT TIME ZONE 'UTC')
-        AND created_at < ((((now() AT TIME ZONE 'UTC')::date + 1))::timestamp AT TIME ZONE 'UTC')
-        AND action_type IN ('search_executed', 'profile_viewed', 'profile_enriched', 'csv_exported')
-        ${tenantId === null ? Prisma.empty : Prisma.sql`AND tenant_id = ${tenantId}::uuid`}
-      GROUP BY action_type
-    ),
-    stages AS (
-      SELECT s.position, s.key, s.stage, coalesce(c.value, 0) AS value
-      FROM (VALUES
+export interface FunnelChangeRow {
+  key: FunnelStageKey;
+  previousValue: number;
+  change: number;
+  changePercent: number | null;
+}
+
+const today = Prisma.sql`(now() AT TIME ZONE 'UTC')::date`;
+
+const stageList = Prisma.sql`(VALUES
         (1, 'SEARCHES', 'Searches', 'search_executed'),
         (2, 'PROFILE_VIEWS', 'Profile Views', 'profile_viewed'),
         (3, 'ENRICHMENTS', 'Enrichments', 'profile_enriched'),
         (4, 'EXPORTS', 'Exports', 'csv_exported')
-      ) AS s(position, key, stage, action_type)
+      ) AS s(position, key, stage, action_type)`;
+
+/** The instant a UTC date begins. */
+function utcMidnight(date: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`((${date})::timestamp AT TIME ZONE 'UTC')`;
+}
+
+interface Scope {
+  /** The window's first UTC date and the date after its last. */
+  from: Prisma.Sql;
+  until: Prisma.Sql;
+  tenantId: string | null;
+  mode: `${FunnelMode}`;
+}
+
+/** The stage actions' activity_log rows in the window (of the tenant, if any). */
+function scopedRows(columns: Prisma.Sql, { from, until, tenantId }: Scope): Prisma.Sql {
+  return Prisma.sql`
+      SELECT ${columns}
+      FROM activity_log
+      WHERE created_at >= ${utcMidnight(from)}
+        AND created_at < ${utcMidnight(until)}
+        AND action_type IN ('search_executed', 'profile_viewed', 'profile_enriched', 'csv_exported')
+        ${tenantId === null ? Prisma.empty : Prisma.sql`AND tenant_id = ${tenantId}::uuid`}`;
+}
+
+/**
+ * FunnelMode.USERS: each user who reached the previous stage (`previous`) reaches the stage of `action` at the
+ * earliest row of that action at or after that instant, in the same window.
+ */
+function reachedAfter(previous: Prisma.Sql, action: string): Prisma.Sql {
+  return Prisma.sql`
+      SELECT p.user_id, min(r.created_at) AS reached_at
+      FROM ${previous} p
+      JOIN scoped r ON r.user_id = p.user_id AND r.action_type = ${action} AND r.created_at >= p.reached_at
+      GROUP BY p.user_id`;
+}
+
+/**
+ * CTEs ending in `counts (action_type, value)`, a stage action's figure in the window: EVENTS counts its rows (the
+ * contract's statement), USERS the users who reached its stage in order; a stage with no figure has no counts row.
+ */
+function stageCounts(scope: Scope): Prisma.Sql {
+  if (scope.mode === "EVENTS") {
+    return Prisma.sql`
+    counts AS (${scopedRows(Prisma.sql`action_type, count(*)::int AS value`, scope)}
+      GROUP BY action_type
+    )`;
+  }
+  return Prisma.sql`
+    scoped AS (${scopedRows(Prisma.sql`action_type, user_id, created_at`, scope)}
+    ),
+    reached1 AS (
+      SELECT user_id, min(created_at) AS reached_at
+      FROM scoped WHERE action_type = 'search_executed'
+      GROUP BY user_id
+    ),
+    reached2 AS (${reachedAfter(Prisma.sql`reached1`, "profile_viewed")}),
+    reached3 AS (${reachedAfter(Prisma.sql`reached2`, "profile_enriched")}),
+    reached4 AS (${reachedAfter(Prisma.sql`reached3`, "csv_exported")}),
+    counts AS (
+      SELECT 'search_executed' AS action_type, count(*)::int AS value FROM reached1
+      UNION ALL SELECT 'profile_viewed', count(*)::int FROM reached2
+      UNION ALL SELECT 'profile_enriched', count(*)::int FROM reached3
+      UNION ALL SELECT 'csv_exported', count(*)::int FROM reached4
+    )`;
+}
+
+/**
+ * Contract Funnel (and FunnelMode): per stage action in stage order, the figure of the `days` UTC dates ending
+ * today; conversionRate = value / previous stage's value rounded half away from zero to four decimals (numeric
+ * round), null first or after a 0. Only the window is read: the window before is funnelChangeLoader's, when asked.
+ */
+export async function readFunnel(
+  db: Database,
+  { days, tenantId, mode }: { days: number; tenantId: string | null; mode: `${FunnelMode}` },
+): Promise<FunnelStageRow[]> {
+  const rows = await db.prisma.$queryRaw<(Omit<FunnelStageRow, "window"> & { today: string })[]>`
+    WITH ${stageCounts({ from: Prisma.sql`${today} - ${days}::int + 1`, until: Prisma.sql`${today} + 1`, tenantId, mode })},
+    stages AS (
+      SELECT s.position, s.key, s.stage, coalesce(c.value, 0) AS value
+      FROM ${stageList}
       LEFT JOIN counts c USING (action_type)
     )
     SELECT key, stage, value,
-      round(value::numeric / nullif(lag(value) OVER (ORDER BY position), 0), 4)::float8 AS "conversionRate"
+      round(value::numeric / nullif(lag(value) OVER (ORDER BY position), 0), 4)::float8 AS "conversionRate",
+      to_char(${today}, 'YYYY-MM-DD') AS today
+    FROM stages
+    ORDER BY position`;
+  const window = { days, tenantId, mode, today: rows[0].today, values: rows.map((row) => row.value) };
+  return rows.map(({ today: _today, ...row }) => ({ ...row, window }));
+}
+
+/**
+ * FunnelStage.previousValue, change, changePercent: per stage, the figure of the `days` UTC dates before the
+ * window, counted as the window was; change = value - previousValue; changePercent = 100 * change / previousValue
+ * rounded half away from zero to one decimal (numeric round), null after a 0.
+ */
+function readFunnelChange(db: Database, { days, tenantId, mode, today: last, values }: FunnelWindow) {
+  const windowEnd = Prisma.sql`${last}::date`;
+  return db.prisma.$queryRaw<FunnelChangeRow[]>`
+    WITH ${stageCounts({
+      from: Prisma.sql`${windowEnd} - 2 * ${days}::int + 1`,
+      until: Prisma.sql`${windowEnd} - ${days}::int + 1`,
+      tenantId,
+      mode,
+    })},
+    stages AS (
+      SELECT s.position, s.key, v.value, coalesce(c.value, 0) AS previous_value
+      FROM ${stageList}
+      JOIN unnest(${values}::int[]) WITH ORDINALITY AS v(value, position) ON v.position = s.position
+      LEFT JOIN counts c USING (action_type)
+    )
+    SELECT key, previous_value AS "previousValue", value - previous_value AS change,
+      round(100 * (value - previous_value)::numeric / nullif(previous_value, 0), 1)::float8 AS "changePercent"
     FROM stages
     ORDER BY position`;
 }
+
+/** One statement per funnel of a request whose previous-period fields are asked for, whichever stages ask. */
+export const funnelChangeLoader: LoaderDefinition<FunnelWindow, Record<FunnelStageKey, FunnelChangeRow>> = (db) =>
+  new DataLoader(
+    (windows) =>
+      Promise.all(
+        windows.map(async (window) => {
+          const rows = await readFunnelChange(db, window);
+          return Object.fromEntries(rows.map((row) => [row.key, row])) as Record<FunnelStageKey, FunnelChangeRow>;
+        }),
+      ),
+    { cacheKeyFn: (window) => JSON.stringify(window) },
+  );
