@@ -6,17 +6,17 @@
  * scoping, argument validation, defaults and every figure are those of `usageMetrics` and `errorFeed` by
  * construction: the query string only supplies the operation's variables.
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ApolloServer } from "@apollo/server";
 import { stringify } from "csv-stringify";
 import type { TokenVerifier } from "../auth/token";
-import { countStatements, type StatementTally } from "../db/statement-counter";
 import { ErrorCode } from "../errors";
 import type { Logger } from "../logger";
 import type { Context } from "../server/context";
+import type { RouteRequest } from "../server/http";
 import type { Metrics } from "../server/metrics";
+import { observeRequest } from "../server/observe";
 
 export const EXPORT_PREFIX = "/export/";
 
@@ -157,14 +157,8 @@ class ExportError extends Error {
   }
 }
 
-export async function handleCsvExport(
-  deps: ExportDependencies,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  requestId: string,
-  log: Logger,
-): Promise<void> {
+export async function handleCsvExport(deps: ExportDependencies, request: RouteRequest): Promise<void> {
+  const { req, res, url, log } = request;
   try {
     const spec = EXPORTS.get(url.pathname.slice(EXPORT_PREFIX.length));
     if (!spec) {
@@ -176,7 +170,7 @@ export async function handleCsvExport(
       throw new ExportError(405, "METHOD_NOT_ALLOWED", "use GET");
     }
     const variables = variablesFrom(url, spec.parameters);
-    const table = spec.table((await execute(deps, spec, variables, req, res, requestId, log)) as never, variables);
+    const table = spec.table((await execute(deps, spec, variables, request)) as never, variables);
     res.writeHead(200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${table.filename}"`,
@@ -229,32 +223,24 @@ async function execute(
   deps: ExportDependencies,
   spec: CsvExport<never>,
   variables: Record<string, unknown>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  requestId: string,
-  log: Logger,
+  { req, res, requestId, log }: RouteRequest,
 ): Promise<unknown> {
-  const started = process.hrtime.bigint();
+  const observation = observeRequest(deps.metrics, log, res);
   const viewer = await deps.verifyToken(req.headers.authorization);
   const context = deps.contextFor({ viewer, requestId, log });
-  const tally: StatementTally = { statements: 0 };
-  const response = await countStatements(tally, () =>
+  const response = await observation.count(() =>
     deps.apollo.executeOperation({ query: spec.document(variables), variables }, { contextValue: context }),
   );
   const result = response.body.kind === "single" ? response.body.singleResult : undefined;
   const first = result?.errors?.[0];
   const code = first ? String(first.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : undefined;
   const status = code === undefined ? 200 : (STATUS_BY_CODE.get(code) ?? 500);
-  const observation = {
+  observation.record("csv export", {
     operation: context.report.operation,
     status,
     errorCodes: context.report.errorCodes,
-    statements: tally.statements,
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
-  };
-  deps.metrics.observe(observation);
-  res.setHeader("x-sql-statements", String(tally.statements));
-  log.info({ ...observation, ms: Math.round(observation.seconds * 1000), viewer: viewer?.id }, "csv export");
+    viewer: viewer?.id,
+  });
   if (first && code)
     throw new ExportError(status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : code, first.message);
   if (!result?.data) throw new Error("the export's operation answered with no data");

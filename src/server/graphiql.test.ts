@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Kind, parse } from "graphql";
 import { decodeJwt } from "jose";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { Role } from "../auth/role";
@@ -19,16 +22,10 @@ const FLAGS = [
   "--disable-quic",
 ];
 
-/** The saved tabs' titles (GraphiQL's: the operation names), the welcome tab first. */
-const TAB_TITLES = [
-  "Viewer",
-  "Usage",
-  "PlatformPulseAndTenantActivity",
-  "EnrichmentHealth",
-  "Funnel",
-  "ErrorFeed",
-  "RollupStatus",
-];
+/** The saved tabs' titles (GraphiQL's: the operation names): the operations of docs/examples.graphql, in its order. */
+const TAB_TITLES = parse(readFileSync(path.join(__dirname, "../../docs/examples.graphql"), "utf8"))
+  .definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION)
+  .map((operation) => operation.name?.value);
 
 const gateway = useTestGateway();
 let browser: Browser;
@@ -96,7 +93,7 @@ it("opens on a tab per dashboard and, in the embedded demo, the demo super admin
   const [, token] = /^\{"Authorization": "Bearer ([\w.-]+)"\}$/.exec(await editorValue(headersEditor(page))) ?? [];
   expect(decodeJwt(token)).toMatchObject({ sub: DEMO_USERS.super_admin.id, app_metadata: { role: "super_admin" } });
 
-  await page.locator(".graphiql-tab-button", { hasText: /^Usage$/ }).click();
+  await page.locator(".graphiql-tab-button", { hasText: /^DashboardUsage$/ }).click();
   expect(await editorValue(headersEditor(page))).toContain(token);
   await page.locator(".graphiql-execute-button").click();
   const result = page.locator(".result-window");
@@ -121,6 +118,7 @@ it("leaves Headers empty outside the embedded development demo (production, DATA
 
 it("saves tabs that each run with their variables, with no error, for a super admin", async () => {
   const token = await gateway.token(viewerWithoutRow(Role.SUPER_ADMIN, null));
+  expect(DASHBOARD_TABS).toHaveLength(TAB_TITLES.length);
   for (const tab of DASHBOARD_TABS) {
     const response = await gateway.fetch("/graphql", {
       method: "POST",

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { Kind, parse, print, visit, type ASTNode, type FragmentDefinitionNode, type Location } from "graphql";
 import { Role } from "../auth/role";
 import { signToken } from "../auth/sign-token";
 import type { Config } from "../config";
@@ -107,168 +108,64 @@ ${
 # The schema (docs, autocomplete) is fetched on load,
 # so reload the page after pasting a new token.`
 }
-
-query Viewer {
-  viewer {
-    id
-    role
-    tenantId
-    fullName
-  }
-}
 `;
 
-const COUNTERS = `totalLogins
-      searchesExecuted
-      profilesViewed
-      profilesEnriched
-      csvExports
-      listsCreated
-      personasCreated
-      lookalikeSearches`;
+/**
+ * The README's examples, also codegen's typed documents: the one copy of the operations the tabs run. Two levels up
+ * from src/server (tsx, jest) and from dist/server (`npm start`) alike, so docs/ is read in place, never copied.
+ */
+const EXAMPLES_FILE = path.join(__dirname, "../../docs/examples.graphql");
+
+const VARIABLES_COMMENT = "# variables:";
+
+/** The fragments `node` spreads, and theirs, each once. */
+function fragmentsOf(
+  node: ASTNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  found = new Map<string, FragmentDefinitionNode>(),
+): Map<string, FragmentDefinitionNode> {
+  visit(node, {
+    FragmentSpread({ name: { value } }) {
+      const fragment = fragments.get(value);
+      if (!fragment || found.has(value)) return;
+      found.set(value, fragment);
+      fragmentsOf(fragment, fragments, found);
+    },
+  });
+  return found;
+}
+
+/**
+ * A tab per operation of `source`, in its order: the operation and the fragments it uses, below the comment lines
+ * right above it; a `# variables: {...}` line among them is the tab's variables (JSON) instead.
+ */
+function tabsOf(source: string): GraphiqlTab[] {
+  const lines = source.split(/\r?\n/);
+  const { definitions } = parse(source);
+  const fragments = new Map(
+    definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((fragment) => [fragment.name.value, fragment]),
+  );
+  return definitions
+    .filter((d) => d.kind === Kind.OPERATION_DEFINITION)
+    .map((operation) => {
+      const above = (operation.loc as Location).startToken.line - 1;
+      let first = above;
+      while (first > 0 && lines[first - 1].trimStart().startsWith("#")) first--;
+      const comments = lines.slice(first, above).map((line) => line.trim());
+      const variables = comments.find((line) => line.startsWith(VARIABLES_COMMENT));
+      const text = print({
+        kind: Kind.DOCUMENT,
+        definitions: [operation, ...fragmentsOf(operation, fragments).values()],
+      });
+      return {
+        query: [...comments.filter((line) => line !== variables), `${text}\n`].join("\n"),
+        ...(variables && { variables: JSON.parse(variables.slice(VARIABLES_COMMENT.length)) }),
+      };
+    });
+}
 
 /** The dashboards' questions, each a ready-to-run tab (the tests run every one). */
-export const DASHBOARD_TABS: readonly GraphiqlTab[] = [
-  {
-    query: `# Tenant admins get their own tenant; super admins all
-# tenants, or one with tenantId. Instead of range:
-# "from" and "to" (YYYY-MM-DD); granularity DAY, WEEK
-# or MONTH groups the buckets.
-query Usage($range: UsageRange, $tenantId: ID, $granularity: UsageGranularity) {
-  usageMetrics(range: $range, tenantId: $tenantId, granularity: $granularity) {
-    range
-    startDate
-    endDate
-    tenantId
-    totals {
-      ${COUNTERS}
-    }
-    daily {
-      date
-      ${COUNTERS}
-    }
-    buckets {
-      periodStart
-      periodEnd
-      partial
-      ${COUNTERS}
-    }
-    userBreakdown {
-      userId
-      fullName
-      totalLogins
-      searchesExecuted
-    }
-  }
-}
-`,
-    variables: { range: "LAST_30_DAYS", granularity: "WEEK" },
-  },
-  {
-    query: `query PlatformPulseAndTenantActivity {
-  platformPulse {
-    totalProspects
-    enrichedProspects
-    enrichmentCoverage
-    enrichmentFailed
-    activeUsersToday
-    activeUsers7dAvg
-  }
-  tenantActivity {
-    id
-    name
-    userCount
-    searches7d
-    enrichments7d
-    exports7d
-    lastActive
-    users {
-      id
-      fullName
-      searches7d
-      enrichments7d
-      exports7d
-    }
-  }
-}
-`,
-  },
-  {
-    query: `query EnrichmentHealth($days: Int) {
-  enrichmentHealth(days: $days) {
-    days
-    series {
-      date
-      sources {
-        source
-        success
-        failed
-      }
-    }
-  }
-}
-`,
-    variables: { days: 14 },
-  },
-  {
-    query: `query Funnel($days: Int, $tenantId: ID) {
-  funnel(days: $days, tenantId: $tenantId) {
-    days
-    tenantId
-    stages {
-      key
-      stage
-      value
-      conversionRate
-    }
-  }
-}
-`,
-    variables: { days: 7 },
-  },
-  {
-    query: `# The same rows as CSV: GET /export/error-feed.csv
-query ErrorFeed($limit: Int, $page: Int) {
-  errorFeed(limit: $limit, page: $page) {
-    total
-    page
-    limit
-    items {
-      id
-      fullName
-      userName
-      tenantName
-      updatedAt
-      sourceDetails {
-        source
-        status
-        error
-        at
-      }
-    }
-  }
-}
-`,
-    variables: { limit: 20, page: 1 },
-  },
-  {
-    query: `query RollupStatus {
-  rollupStatus {
-    lastRolledUpDate
-    lagDays
-    recentRuns {
-      date
-      status
-      startedAt
-      finishedAt
-      rowsWritten
-      error
-    }
-  }
-}
-`,
-  },
-];
+export const DASHBOARD_TABS: readonly GraphiqlTab[] = tabsOf(readFileSync(EXAMPLES_FILE, "utf8"));
 
 /**
  * The Headers editor's content in the embedded development demo only (never in production nor with
@@ -293,8 +190,8 @@ function scriptLiteral(value: unknown): string {
 
 export function graphiqlPage(endpoint: string, { headers }: GraphiqlOptions = {}): string {
   const asset = (name: string) => GRAPHIQL_ASSET_PREFIX + name;
-  const tabs = [{ query: WELCOME(headers !== undefined) }, ...DASHBOARD_TABS].map((tab) => ({
-    query: tab.query,
+  const tabs = DASHBOARD_TABS.map((tab, index) => ({
+    query: index === 0 ? `${WELCOME(headers !== undefined)}\n${tab.query}` : tab.query,
     variables: tab.variables ? JSON.stringify(tab.variables, null, 2) : null,
     headers: headers ?? null,
   }));

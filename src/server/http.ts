@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import type { TokenVerifier } from "../auth/token";
-import { countStatements, type StatementTally } from "../db/statement-counter";
 import type { Logger } from "../logger";
 import type { Context } from "./context";
 import type { Metrics } from "./metrics";
 import { EXPORT_PREFIX, handleCsvExport } from "../export/export.http";
 import { graphiqlAsset, graphiqlPage, type GraphiqlOptions } from "./graphiql";
+import { observeRequest } from "./observe";
 
 /** Dashboard queries are a few KB; anything near this is an attack or a mistake. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +21,15 @@ export interface HttpDependencies {
   metrics: Metrics;
   log: Logger;
   graphiql?: GraphiqlOptions;
+}
+
+/** One request as the route handling it gets it; `requestId` is in the response's x-request-id and in `log`'s lines. */
+export interface RouteRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  requestId: string;
+  log: Logger;
 }
 
 class HttpError extends Error {
@@ -58,13 +67,13 @@ export function createRequestHandler(deps: HttpDependencies) {
         res.writeHead(200, { "content-type": asset.contentType, "cache-control": "public, max-age=86400" });
         return void res.end(asset.body);
       }
-      if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, req, res, url, requestId, log);
+      if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, { req, res, url, requestId, log });
       if (url.pathname !== "/graphql") throw new HttpError(404, "NOT_FOUND", "Not found: the API is at /graphql");
       if (req.method === "GET" && !url.searchParams.has("query") && prefersHtml(req)) {
         res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
         return void res.end(graphiqlPage("/graphql", deps.graphiql));
       }
-      await handleGraphQL(deps, req, res, url, requestId, log);
+      await handleGraphQL(deps, { req, res, url, requestId, log });
     } catch (error) {
       if (error instanceof HttpError) {
         return sendJson(res, error.status, {
@@ -79,14 +88,7 @@ export function createRequestHandler(deps: HttpDependencies) {
   };
 }
 
-async function handleGraphQL(
-  deps: HttpDependencies,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  requestId: string,
-  log: Logger,
-): Promise<void> {
+async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId, log }: RouteRequest): Promise<void> {
   if (req.method !== "GET" && req.method !== "POST") {
     res.setHeader("allow", "GET, POST");
     throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use POST (or GET for queries)");
@@ -98,28 +100,23 @@ async function handleGraphQL(
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const started = process.hrtime.bigint();
+  const observation = observeRequest(deps.metrics, log, res);
   const viewer = await deps.verifyToken(headers.get("authorization"));
-  const tally: StatementTally = { statements: 0 };
   let context: Context | undefined;
-  const result = await countStatements(tally, () =>
+  const result = await observation.count(() =>
     deps.apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method as string, headers, search: url.search, body },
       context: async () => (context = deps.contextFor({ viewer, requestId, log })),
     }),
   );
   const status = result.status ?? 200;
-  const observation = {
+  observation.record("graphql request", {
     operation: context?.report.operation,
     status,
     errorCodes: context?.report.errorCodes ?? [],
-    statements: tally.statements,
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
-  };
-  deps.metrics.observe(observation);
-  log.info({ ...observation, ms: Math.round(observation.seconds * 1000), viewer: viewer?.id }, "graphql request");
+    viewer: viewer?.id,
+  });
   for (const [name, value] of result.headers) res.setHeader(name, value);
-  res.setHeader("x-sql-statements", String(tally.statements));
   res.statusCode = status;
   if (result.body.kind === "complete") return void res.end(result.body.string);
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
