@@ -71,23 +71,30 @@ export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
   return rows;
 }
 
-/** The oracle of D's usage_metrics_daily_totals row: plain sums over all of D's activity_log rows; none for a day without rows. */
-export async function expectedTotalsRows(pool: Pool, date: string): Promise<unknown[]> {
+/**
+ * The oracle of D's totals rows: plain sums over all of D's activity_log rows
+ * (usage_metrics_daily_totals), or per tenant (usage_metrics_daily_tenant_totals);
+ * none for a day without rows.
+ */
+export async function expectedTotalsRows(pool: Pool, date: string, perTenant = false): Promise<unknown[]> {
+  const tenant = perTenant ? "tenant_id::text AS tenant_id," : "";
   const { rows } = await pool.query(
-    `SELECT ${ORACLE_COUNTS}
+    `SELECT ${tenant} ${ORACLE_COUNTS}
        FROM activity_log
       WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
-      GROUP BY to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`,
+      GROUP BY ${perTenant ? "tenant_id" : "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"}
+      ORDER BY 1`,
     [date],
   );
   return rows;
 }
 
-export async function totalsRows(pool: Pool, date: string): Promise<unknown[]> {
+export async function totalsRows(pool: Pool, date: string, perTenant = false): Promise<unknown[]> {
   const { rows } = await pool.query(
-    `SELECT total_logins, searches_executed, profiles_viewed, profiles_enriched, csv_exports, lists_created,
-            personas_created, lookalike_searches
-       FROM usage_metrics_daily_totals WHERE date = $1::date`,
+    `SELECT ${perTenant ? "tenant_id::text AS tenant_id," : ""} total_logins, searches_executed, profiles_viewed,
+            profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches
+       FROM ${perTenant ? "usage_metrics_daily_tenant_totals" : "usage_metrics_daily_totals"}
+      WHERE date = $1::date ORDER BY 1`,
     [date],
   );
   return rows;

@@ -84,10 +84,12 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
 
 /**
  * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
- * activity_log rows created on D (UTC), and D's usage_metrics_daily_totals row
- * their sums, in one statement: the GROUP BY is computed once and serves the
- * upsert, the delete of pairs with no rows on D any more (an anti-join, not a
- * lookup in activity_log per row) and the totals (none when D has no rows).
+ * activity_log rows created on D (UTC), D's usage_metrics_daily_tenant_totals
+ * rows their sums per tenant and its usage_metrics_daily_totals row their
+ * sums, in one statement: the GROUP BY is computed once and serves the
+ * upserts, the deletes of pairs and tenants with no rows on D any more
+ * (anti-joins, not lookups in activity_log per row) and the totals (none
+ * when D has no rows).
  * The branches touch disjoint rows, as one statement must. Unknown action
  * types count nowhere, but a pair whose rows are all unknown still gets its
  * (all-zero) row: it has rows. D's usage_deltas go in the same statement, so
@@ -122,6 +124,24 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
        RETURNING 1
      ), absorbed AS (
        DELETE FROM usage_deltas WHERE date = $1::date
+     ), tenant_counts AS (
+       SELECT tenant_id, sum(total_logins) AS total_logins, sum(searches_executed) AS searches_executed,
+              sum(profiles_viewed) AS profiles_viewed, sum(profiles_enriched) AS profiles_enriched,
+              sum(csv_exports) AS csv_exports, sum(lists_created) AS lists_created,
+              sum(personas_created) AS personas_created, sum(lookalike_searches) AS lookalike_searches
+         FROM counts GROUP BY tenant_id
+     ), vanished_tenants AS (
+       DELETE FROM usage_metrics_daily_tenant_totals t
+        WHERE t.date = $1::date AND NOT EXISTS (SELECT 1 FROM tenant_counts c WHERE c.tenant_id = t.tenant_id)
+     ), tenant_totals AS (
+       INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, total_logins, searches_executed,
+              profiles_viewed, profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+       SELECT tenant_id, $1::date, total_logins, searches_executed, profiles_viewed, profiles_enriched, csv_exports,
+              lists_created, personas_created, lookalike_searches FROM tenant_counts
+       ON CONFLICT (tenant_id, date) DO UPDATE SET (total_logins, searches_executed, profiles_viewed, profiles_enriched,
+              csv_exports, lists_created, personas_created, lookalike_searches)
+            = (EXCLUDED.total_logins, EXCLUDED.searches_executed, EXCLUDED.profiles_viewed, EXCLUDED.profiles_enriched,
+               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches)
      ), no_totals AS (
        DELETE FROM usage_metrics_daily_totals WHERE date = $1::date AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (

@@ -93,15 +93,22 @@ async function insertSentinels(dates: string[]) {
        VALUES ($1::date, gen_random_uuid(), gen_random_uuid(), 777, 3)`,
       [date],
     );
+    await gateway.db.pool.query(
+      `INSERT INTO usage_metrics_daily_tenant_totals (date, tenant_id, total_logins) VALUES ($1::date, gen_random_uuid(), 777)`,
+      [date],
+    );
   }
 }
 
-/** D's rows and its totals row are what the oracles say. */
+/** D's rows, its totals row and its per-tenant totals rows are what the oracles say. */
 async function expectRolledUp(date: string, expected: unknown[]) {
   expect(await dailyRows(gateway.db.pool, date)).toEqual(expected);
   const totals = await expectedTotalsRows(gateway.db.pool, date);
   expect(totals).toHaveLength(expected.length > 0 ? 1 : 0);
   expect(await totalsRows(gateway.db.pool, date)).toEqual(totals);
+  const tenantTotals = await expectedTotalsRows(gateway.db.pool, date, true);
+  expect(tenantTotals).toHaveLength(new Set(expected.map((row) => (row as { tenant_id: string }).tenant_id)).size);
+  expect(await totalsRows(gateway.db.pool, date, true)).toEqual(tenantTotals);
 }
 
 async function rowsOfDates(dates: string[]) {
@@ -152,6 +159,7 @@ describe("the rollup of a date, against a plain GROUP BY", () => {
     await insertSentinels([...neighbours, date]);
     await insertActivityInChunks(pool, generateActivity(seed, date, 1500));
     const untouched = await rowsOfDates(neighbours);
+    const untouchedTenantTotals = await Promise.all(neighbours.map((day) => totalsRows(pool, day, true)));
     const expected = await expectedDailyRows(pool, date);
     expect(expected.length).toBeGreaterThan(20);
 
@@ -207,6 +215,7 @@ describe("the rollup of a date, against a plain GROUP BY", () => {
     await expectRolledUp(date, []);
     expect(await rowsOfDates(neighbours)).toEqual(untouched);
     for (const neighbour of neighbours) expect(await totalsRows(pool, neighbour)).toEqual([]);
+    expect(await Promise.all(neighbours.map((day) => totalsRows(pool, day, true)))).toEqual(untouchedTenantTotals);
   });
 
   it("gives a pair whose rows are all of unknown types an all-zero row", async () => {
@@ -232,10 +241,11 @@ describe("rollupStatus", () => {
   it("reports the greatest successful date, the lag to yesterday, and the 20 latest runs", async () => {
     const yesterday = await dbDate(-1);
     await runRollup(addDays(yesterday, -4));
-    let { body, statements } = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
+    const first = await gateway.query(RollupStatusQuery, {}, { viewer: admin });
+    let { body } = first;
     expect(body.data?.rollupStatus).toMatchObject({ lastRolledUpDate: addDays(yesterday, -4), lagDays: 4 });
     // The run's client, back in the pool, counts for later requests once per statement (status, runs).
-    expect(statements).toBe(2);
+    expect(first.statements).toBe(2);
 
     // A failed run of a later date does not count.
     await gateway.db.pool.query(

@@ -526,11 +526,17 @@ describe("custom windows on fixed past dates", () => {
     expect(rolled.length).toBeLessThan(7);
     expect(previousRolled.length).toBeGreaterThan(0);
     const expected = await expectedPeriods(window, tenantId);
-    const doctor = (delta: number, dates: string[]) =>
-      pool.query(
+    // The tenant's series reads its per-tenant totals, the breakdown its users' rows: both are doctored.
+    const doctor = async (delta: number, dates: string[]) => {
+      await pool.query(
         "UPDATE usage_metrics_daily SET csv_exports = csv_exports + $1 WHERE tenant_id = $2 AND user_id = $3 AND date = ANY($4::date[])",
         [delta, tenantId, admin.id, dates],
       );
+      await pool.query(
+        "UPDATE usage_metrics_daily_tenant_totals SET csv_exports = csv_exports + $1 WHERE tenant_id = $2 AND date = ANY($3::date[])",
+        [delta, tenantId, dates],
+      );
+    };
     await doctor(1000, [rolled[0], previousRolled[0]]);
     try {
       const answer = (await periods(admin, window)).data?.usageMetrics;

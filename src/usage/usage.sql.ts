@@ -68,8 +68,9 @@ export function usageDateSource(day: Prisma.Sql): Prisma.Sql {
  * usageDateSource) and `usage_rows` (day, user_id, the eight counts), for
  * one tenant or all, in one statement, hence one snapshot. All tenants'
  * per-date rollup figures read usage_metrics_daily_totals (one row per
- * date, written with the date's rows); a tenant's or a user's read
- * usage_metrics_daily, through its covering (tenant_id, date) index. The raw
+ * date, written with the date's rows), a tenant's per-date figures
+ * usage_metrics_daily_tenant_totals (one row per date and tenant), and per-user
+ * figures usage_metrics_daily, through its covering (tenant_id, date) index. The raw
  * side is a LATERAL per raw date so each is an index range scan on
  * created_at (no scan of the rest of the window). `count` goes to
  * generate_series as a plan-time constant, so the planner knows the window
@@ -85,10 +86,11 @@ function usageRows(
   const groups = (alias: string) => (perUser ? Prisma.raw(`${alias}.user_id`) : Prisma.sql`()`);
   const ofTenant = (alias: string) =>
     tenantId === null ? Prisma.empty : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenantId}::uuid`;
-  const rolledUp =
-    tenantId === null && !perUser
+  const rolledUp = perUser
+    ? Prisma.sql`SELECT * FROM usage_metrics_daily ${tenantId === null ? Prisma.empty : Prisma.sql`WHERE tenant_id = ${tenantId}::uuid`}`
+    : tenantId === null
       ? Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_totals`
-      : Prisma.sql`SELECT * FROM usage_metrics_daily ${tenantId === null ? Prisma.empty : Prisma.sql`WHERE tenant_id = ${tenantId}::uuid`}`;
+      : Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_tenant_totals WHERE tenant_id = ${tenantId}::uuid`;
   return Prisma.sql`
     days AS (
       SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source

@@ -144,7 +144,7 @@ async function usage(viewer: Viewer, range: UsageRange, tenantId?: string) {
 
 /**
  * What a rollup run leaves for these dates, by plain SQL (the rollup feature
- * is not used): their rows and their totals rows rewritten from activity_log,
+ * is not used): their rows and both kinds of totals rows rewritten from activity_log,
  * their stale marks and deltas deleted in the same transaction, and a run
  * that absorbed them.
  */
@@ -159,6 +159,15 @@ async function rollUp(dates: string[], status = "succeeded"): Promise<void> {
        SELECT (created_at AT TIME ZONE 'UTC')::date, tenant_id, user_id, ${COUNTS}
          FROM activity_log WHERE (created_at AT TIME ZONE 'UTC')::date = ANY($1::date[])
         GROUP BY 1, 2, 3`,
+      [dates],
+    );
+    await client.query("DELETE FROM usage_metrics_daily_tenant_totals WHERE date = ANY($1::date[])", [dates]);
+    await client.query(
+      `INSERT INTO usage_metrics_daily_tenant_totals (tenant_id, date, total_logins, searches_executed, profiles_viewed,
+              profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+       SELECT tenant_id, (created_at AT TIME ZONE 'UTC')::date, ${COUNTS}
+         FROM activity_log WHERE (created_at AT TIME ZONE 'UTC')::date = ANY($1::date[])
+        GROUP BY 1, 2`,
       [dates],
     );
     await client.query("DELETE FROM usage_metrics_daily_totals WHERE date = ANY($1::date[])", [dates]);
@@ -398,11 +407,19 @@ describe("rolled-up dates", () => {
     const before = searchesOn(raw, lateDate) as number;
     expect(before).toBe(2);
 
-    // While the date is clean its rollup is what is served: doctored figures show.
-    await pool.query(
-      "UPDATE usage_metrics_daily SET searches_executed = searches_executed + 1000 WHERE user_id = $1 AND date = $2",
-      [admin.id, lateDate],
-    );
+    // While the date is clean its rollup is what is served: doctored figures show (the tenant's series reads its
+    // per-tenant totals, the breakdown its users' rows).
+    const doctorTenant = async (delta: number) => {
+      await pool.query(
+        "UPDATE usage_metrics_daily SET searches_executed = searches_executed + $3 WHERE user_id = $1 AND date = $2",
+        [admin.id, lateDate, delta],
+      );
+      await pool.query(
+        "UPDATE usage_metrics_daily_tenant_totals SET searches_executed = searches_executed + $3 WHERE tenant_id = $1 AND date = $2",
+        [tenantId, lateDate, delta],
+      );
+    };
+    await doctorTenant(1000);
     expect(searchesOn(await usage(admin, "LAST_30_DAYS"), lateDate)).toBe(before + 1000);
     // The all-tenant view reads the date's totals row: doctored there, it shows too.
     const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
@@ -420,10 +437,7 @@ describe("rolled-up dates", () => {
     ]);
     expect(searchesOn(await usage(admin, "LAST_30_DAYS"), lateDate)).toBe(before + 1000 + 1);
     expect(searchesOn(await usage(superAdmin, "LAST_30_DAYS"), lateDate)).toBe(allBefore + 1000 + 1);
-    await pool.query(
-      "UPDATE usage_metrics_daily SET searches_executed = searches_executed - 1000 WHERE user_id = $1 AND date = $2",
-      [admin.id, lateDate],
-    );
+    await doctorTenant(-1000);
     await pool.query(
       "UPDATE usage_metrics_daily_totals SET searches_executed = searches_executed - 1000 WHERE date = $1",
       [lateDate],
@@ -446,9 +460,11 @@ describe("rolled-up dates", () => {
     await rollUp([dates[1]]);
     const wrong = `UPDATE usage_metrics_daily SET total_logins = 777, lookalike_searches = 0 WHERE tenant_id = $1 AND date = $2`;
     const wrongTotals = `UPDATE usage_metrics_daily_totals SET total_logins = 777, lookalike_searches = 0 WHERE date = $1`;
+    const wrongTenantTotals = `UPDATE usage_metrics_daily_tenant_totals SET total_logins = 777, lookalike_searches = 0 WHERE tenant_id = $1 AND date = $2`;
     for (const date of dates) {
       await pool.query(wrong, [tenantId, date]);
       await pool.query(wrongTotals, [date]);
+      await pool.query(wrongTenantTotals, [tenantId, date]);
     }
     const { rows: doctored } = await pool.query(
       "SELECT 1 FROM usage_metrics_daily_totals WHERE date = ANY($1::date[])",
