@@ -63,14 +63,33 @@ export function usageDateSource(day: Prisma.Sql): Prisma.Sql {
     ELSE 'raw' END`;
 }
 
+/** The eight counters of usage_metrics_daily's shape under `alias`, summed over the current group, named as its columns. */
+function summedColumns(alias: string): Prisma.Sql {
+  const column = (name: string) => Prisma.raw(`sum(${alias}.${name})::int AS ${name}`);
+  return Prisma.join(
+    [
+      "total_logins",
+      "searches_executed",
+      "profiles_viewed",
+      "profiles_enriched",
+      "csv_exports",
+      "lists_created",
+      "personas_created",
+      "lookalike_searches",
+    ].map(column),
+  );
+}
+
 /**
  * CTEs `days` (the `count` dates from `start`, each with its source, see
  * usageDateSource) and `usage_rows` (day, user_id, the eight counts), for
  * one tenant or all, in one statement, hence one snapshot. All tenants'
  * per-date rollup figures read usage_metrics_daily_totals (one row per
  * date, written with the date's rows), a tenant's per-date figures
- * usage_metrics_daily_tenant_totals (one row per date and tenant), and per-user
- * figures usage_metrics_daily, through its covering (tenant_id, date) index. The raw
+ * usage_metrics_daily_tenant_totals (one row per date and tenant), and
+ * per-user figures usage_metrics_daily through its covering (tenant_id,
+ * date) index, summed per user right there (day NULL): a large tenant has
+ * hundreds of users a day, and the caller only wants them per user. The raw
  * side is a LATERAL per raw date so each is an index range scan on
  * created_at (no scan of the rest of the window). `count` goes to
  * generate_series as a plan-time constant, so the planner knows the window
@@ -91,24 +110,25 @@ function usageRows(
     : tenantId === null
       ? Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_totals`
       : Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_tenant_totals WHERE tenant_id = ${tenantId}::uuid`;
+  const rolledUpColumns = perUser
+    ? Prisma.sql`NULL::date AS day, m.user_id, ${summedColumns("m")}`
+    : Prisma.sql`m.date AS day, m.user_id, m.total_logins, m.searches_executed, m.profiles_viewed,
+        m.profiles_enriched, m.csv_exports, m.lists_created, m.personas_created, m.lookalike_searches`;
   return Prisma.sql`
     days AS (
       SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
       FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     ),
     usage_rows AS (
-      SELECT m.date AS day, m.user_id, m.total_logins, m.searches_executed, m.profiles_viewed, m.profiles_enriched,
-        m.csv_exports, m.lists_created, m.personas_created, m.lookalike_searches
+      SELECT ${rolledUpColumns}
       FROM days JOIN (${rolledUp}) m ON m.date = days.day
       -- The window again as a range on m.date, which the planner can use on the index.
       WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count}
+      ${perUser ? Prisma.sql`GROUP BY m.user_id` : Prisma.empty}
       UNION ALL
       SELECT days.day, delta.*
       FROM days CROSS JOIN LATERAL (
-        SELECT ${user("d")} AS user_id,
-          sum(d.total_logins)::int, sum(d.searches_executed)::int, sum(d.profiles_viewed)::int,
-          sum(d.profiles_enriched)::int, sum(d.csv_exports)::int, sum(d.lists_created)::int,
-          sum(d.personas_created)::int, sum(d.lookalike_searches)::int
+        SELECT ${user("d")} AS user_id, ${summedColumns("d")}
         FROM usage_deltas d
         WHERE d.date = days.day ${ofTenant("d")}
         GROUP BY ${groups("d")}
