@@ -7,7 +7,9 @@ import { DateTimeScalar } from "../server/scalars";
 import { userNameLoader } from "../viewer/viewer.sql";
 import { readErrorFeedPage, tenantNameLoader } from "./error-feed.sql";
 
-@ObjectType()
+// simpleResolvers: these fields are plain properties with no middleware or auth of their own, so graphql-js
+// reads them directly instead of through type-graphql's per-field wrapper (thousands of fields per answer).
+@ObjectType({ simpleResolvers: true })
 export class SourceDetail {
   @Field(() => String)
   source!: string;
@@ -27,10 +29,10 @@ export class SourceDetail {
       "an offset up to ±15:59, a real calendar date, years 1000 to 9999 in UTC), in UTC. Anything else (garbage, no " +
       "zone, a number, an impossible date) is null rather than an error: the rest of the entry is still worth showing.",
   })
-  at!: string | null;
+  at!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class FailedEnrichment {
   @Field(() => ID)
   id!: string;
@@ -55,10 +57,10 @@ export class FailedEnrichment {
   sourceDetails!: SourceDetail[];
 
   @Field(() => DateTimeScalar)
-  updatedAt!: string;
+  updatedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ErrorFeed {
   @Field(() => [FailedEnrichment], { description: "Ordered by updatedAt descending, then id ascending." })
   items!: FailedEnrichment[];

@@ -8,8 +8,7 @@ export interface SourceDetailRow {
   source: string;
   status: string;
   error: string | null;
-  /** ISO-8601 in UTC with milliseconds, as the DateTime scalar serialises it. */
-  at: string | null;
+  at: Date | null;
 }
 
 export interface FailedEnrichmentRow {
@@ -19,12 +18,21 @@ export interface FailedEnrichmentRow {
   tenantId: string;
   enrichmentStatus: string;
   sourceDetails: SourceDetailRow[];
-  updatedAt: string;
+  updatedAt: Date;
 }
 
 export interface ErrorFeedPageRow {
   total: number;
   items: FailedEnrichmentRow[];
+}
+
+/** What the statement's json holds: instants as ISO-8601 strings in UTC with milliseconds. */
+interface JsonPage {
+  total: number;
+  items: (Omit<FailedEnrichmentRow, "updatedAt" | "sourceDetails"> & {
+    updatedAt: string;
+    sourceDetails: (Omit<SourceDetailRow, "at"> & { at: string | null })[];
+  })[];
 }
 
 /**
@@ -42,12 +50,13 @@ function utcIso(timestamp: Prisma.Sql): Prisma.Sql {
  * Contract ErrorFeed: failed prospects updated on the 7 UTC dates ending today, by updatedAt desc then id,
  * one page of them with their sourceDetails, and the total across pages. The total is its own (index-only)
  * count rather than count(*) OVER (), which would read every matching row and vanish on a page past the end.
+ * json, not jsonb: the page is built once to be sent, and jsonb would build a binary value only to print it.
  */
 export async function readErrorFeedPage(
   db: Database,
   { limit, page }: { limit: number; page: number },
 ): Promise<ErrorFeedPageRow> {
-  const [row] = await db.prisma.$queryRaw<ErrorFeedPageRow[]>`
+  const [row] = await db.prisma.$queryRaw<JsonPage[]>`
     WITH failed AS NOT MATERIALIZED (
       SELECT * FROM prospects
       WHERE enrichment_status = 'failed'
@@ -57,15 +66,15 @@ export async function readErrorFeedPage(
     SELECT
       (SELECT count(*)::int FROM failed) AS total,
       coalesce((
-        SELECT jsonb_agg(
-          jsonb_build_object(
+        SELECT json_agg(
+          json_build_object(
             'id', p.id, 'fullName', p.full_name, 'userId', p.user_id, 'tenantId', p.tenant_id,
             'enrichmentStatus', p.enrichment_status, 'updatedAt', ${utcIso(Prisma.sql`p.updated_at`)},
             'sourceDetails', (
-              SELECT coalesce(jsonb_agg(
-                jsonb_build_object('source', e.key, 'status', d.status, 'error', d.error, 'at', d.at)
+              SELECT coalesce(json_agg(
+                json_build_object('source', e.key, 'status', d.status, 'error', d.error, 'at', d.at)
                 ORDER BY array_position(${KNOWN_SOURCES}::text[], e.key) NULLS LAST, e.key COLLATE "C"
-              ), '[]')
+              ), '[]'::json)
               FROM jsonb_each(
                 CASE WHEN jsonb_typeof(p.enrichment_source_status) = 'object' THEN p.enrichment_source_status ELSE '{}' END
               ) AS e
@@ -77,6 +86,9 @@ export async function readErrorFeedPage(
                       + (substr(raw.text, 9, 2)::int - 1)) = substr(raw.text, 6, 2)::int
                     THEN raw.text::timestamptz END
                 END AS value
+                -- OFFSET 0 keeps this a subquery evaluated once per entry: inlined, the planner would copy the whole
+                -- CASE (regex, make_date, cast) into each of d's three uses of parsed.value.
+                OFFSET 0
               ) AS parsed
               CROSS JOIN LATERAL (
                 SELECT
@@ -97,17 +109,29 @@ export async function readErrorFeedPage(
           SELECT * FROM failed ORDER BY updated_at DESC, id
           LIMIT ${limit}::int OFFSET (${page}::bigint - 1) * ${limit}::int
         ) AS p
-      ), '[]') AS items`;
-  return row;
+      ), '[]'::json) AS items`;
+  // As Dates: the DateTime scalar prints a Date directly, but re-validates a string (a regex and two more Dates).
+  return {
+    total: row.total,
+    items: row.items.map((item) => ({
+      ...item,
+      updatedAt: new Date(item.updatedAt),
+      sourceDetails: item.sourceDetails.map((detail) => ({
+        ...detail,
+        at: detail.at === null ? null : new Date(detail.at),
+      })),
+    })),
+  };
 }
 
-/** tenants.name by tenant id, null for an id with no tenants row (dangling ids are normal). One query per batch. */
+/**
+ * tenants.name by tenant id, null for an id with no tenants row (dangling ids are normal). One query per batch;
+ * $queryRaw rather than findMany, whose query compiler costs more Node CPU than the lookup costs the database.
+ */
 export const tenantNameLoader: LoaderDefinition<string, string | null> = (db) =>
   new DataLoader(async (ids) => {
-    const tenants = await db.prisma.tenant.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, name: true },
-    });
+    const tenants = await db.prisma.$queryRaw<{ id: string; name: string }[]>`
+      SELECT id, name FROM tenants WHERE id = ANY (${[...ids]}::uuid[])`;
     const names = new Map(tenants.map((tenant) => [tenant.id, tenant.name]));
     return ids.map((id) => names.get(id) ?? null);
   });

@@ -5,7 +5,9 @@ import type { Context } from "../server/context";
 import { DateTimeScalar } from "../server/scalars";
 import { readTenantActivity, tenantUsersLoader } from "./tenants.sql";
 
-@ObjectType()
+// simpleResolvers: these fields are plain properties with no middleware or auth of their own, so graphql-js
+// reads them directly instead of through type-graphql's per-field wrapper (thousands of fields per answer).
+@ObjectType({ simpleResolvers: true })
 export class TenantUserActivity {
   @Field(() => ID)
   id!: string;
@@ -23,7 +25,7 @@ export class TenantUserActivity {
   exports7d!: number;
 }
 
-@ObjectType({ description: "Window: the 7 dates ending today." })
+@ObjectType({ description: "Window: the 7 dates ending today.", simpleResolvers: true })
 export class TenantActivity {
   @Field(() => ID)
   id!: string;
