@@ -243,9 +243,12 @@ async function measureQuestion(run: Run, question: Question): Promise<QuestionRe
   const samples = { reference: [] as number[], gateway: [] as number[], naive: [] as number[] };
   const answers: Record<string, unknown> = {};
   const runs = { reference: options.iterations, gateway: options.iterations, naive: options.iterations };
+  const slow = { reference: false, gateway: false, naive: false };
   for (let round = -options.warmup; round < options.iterations; round++) {
     for (const name of ["reference", "gateway", "naive"] as const) {
       if (round >= runs[name]) continue;
+      // A variant slower than a tenth of the budget needs no cache warming: its checking round is enough.
+      if (round < 0 && round > -options.warmup && slow[name]) continue;
       const [elapsed, answer] = await timed(variants[name]).catch((error: unknown) => {
         throw new Error(`${question.key} (${name}): ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
@@ -254,14 +257,16 @@ async function measureQuestion(run: Run, question: Question): Promise<QuestionRe
       if (round === -options.warmup) {
         // The first round checks that the three answer the same before anything is timed.
         answers[name] = answer;
+        slow[name] = elapsed > options.budgetMs / 10;
         if (name !== "reference") {
           const found = difference(answers.reference, answer);
           if (found) run.problems.push(`${question.key}: ${name} differs from the reference at ${found}`);
         }
       }
       if (round >= 0) samples[name].push(elapsed);
-      // A variant that is very slow (naive at 10M rows) gets fewer rounds, at least 3.
-      if (round === -1) runs[name] = Math.max(3, Math.min(options.iterations, Math.floor(options.budgetMs / elapsed)));
+      // A very slow variant (naive at 10M rows) gets as many rounds as fit the budget, at least one.
+      if (round === -1 || (round === -options.warmup && slow[name]))
+        runs[name] = Math.max(1, Math.min(options.iterations, Math.floor(options.budgetMs / elapsed)));
     }
   }
   const result = {

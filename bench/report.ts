@@ -127,7 +127,7 @@ export function renderSection(report: ScaleReport): string {
     `- Generation: ${report.generation}`,
     `- Rolled up before measuring: ${report.rolledUp}`,
     "- Reference and naive statements run with `jit = off` (node-postgres `options`); the gateway with the server's settings",
-    `- Latency: ${report.warmup} warm-up rounds discarded, then ${report.iterations} rounds interleaved (reference, gateway, naive); a variant slower than 20 s per question in total gets fewer rounds, at least 3 (n)`,
+    `- Latency: ${report.warmup} warm-up rounds discarded, then ${report.iterations} rounds interleaved (reference, gateway, naive); a variant slower than 20 s per question in total gets fewer rounds, at least one, and one slower than 2 s a round no warm-up (n)`,
     "",
     "### Latency (ms)",
     "",
