@@ -3,7 +3,7 @@ import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import { rollupMissing } from "../rollup/rollup.sql";
 import type { LoaderDefinition } from "../server/context";
-import { usageDateSource } from "../usage/usage.sql";
+import { usageDateSource, windowBounds, type UsageWindow } from "../usage/usage.sql";
 
 export interface FreshnessRow {
   asOf: Date;
@@ -17,7 +17,7 @@ export interface FreshnessRow {
  * ending today; `readsRollup` when the answer reads rolled-up dates from the
  * rollup (usage), not only raw tables.
  */
-export type FreshnessWindow = ({ from: string; to: string } | { days: number }) & { readsRollup: boolean };
+export type FreshnessWindow = UsageWindow & { readsRollup: boolean };
 
 /**
  * Freshness (issue 8): asOf is the statement's clock; rolledUpThrough the
@@ -26,10 +26,7 @@ export type FreshnessWindow = ({ from: string; to: string } | { days: number }) 
  * missingDates the window's dates with a missing rollup (rollupMissing).
  */
 async function readFreshness(db: Database, window: FreshnessWindow): Promise<FreshnessRow> {
-  const [start, count] =
-    "days" in window
-      ? [Prisma.sql`((now() AT TIME ZONE 'UTC')::date - (${window.days}::int - 1))`, Prisma.sql`${window.days}::int`]
-      : [Prisma.sql`${window.from}::date`, Prisma.sql`(${window.to}::date - ${window.from}::date + 1)`];
+  const { start, count } = windowBounds(window);
   const rows = await db.prisma.$queryRaw<FreshnessRow[]>`
     WITH days AS (
       SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source, ${rollupMissing(Prisma.sql`d.day`)} AS missing

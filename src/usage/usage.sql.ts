@@ -194,7 +194,7 @@ export type UsagePeriodUnit = "day" | "week" | "month";
 const today = Prisma.sql`(now() AT TIME ZONE 'UTC')::date`;
 
 /** The window's first date and its length in days, as SQL; the length stays a plan-time constant. */
-function windowBounds(window: UsageWindow): { start: Prisma.Sql; count: Prisma.Sql } {
+export function windowBounds(window: UsageWindow): { start: Prisma.Sql; count: Prisma.Sql } {
   return "days" in window
     ? { start: Prisma.sql`(${today} - (${window.days}::int - 1))`, count: Prisma.sql`${window.days}::int` }
     : {
@@ -363,9 +363,8 @@ export function readUserUsage(
   db: Database,
   { tenantId, from, to }: { tenantId: string; from: string; to: string },
 ): Promise<UserUsageRow[]> {
-  const window = { start: Prisma.sql`${from}::date`, count: Prisma.sql`(${to}::date - ${from}::date + 1)` };
   return db.prisma.$queryRaw<UserUsageRow[]>`
-    WITH ${usageRows(window, { tenantId, perUser: true })}
+    WITH ${usageRows(windowBounds({ from, to }), { tenantId, perUser: true })}
     SELECT u.user_id::text AS "userId", (SELECT full_name FROM users WHERE users.id = u.user_id) AS "fullName",
       ${summedCounts}
     FROM (
