@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root, type ClassType } from "type-graphql";
 import { EnrichmentHealth } from "../enrichment/enrichment.graphql";
-import { Funnel } from "../funnel/funnel.graphql";
+import { Funnel, FunnelMode } from "../funnel/funnel.graphql";
 import { PlatformPulse } from "../pulse/pulse.graphql";
 import type { Context } from "../server/context";
 import { DateScalar, DateTimeScalar } from "../server/scalars";
@@ -32,9 +32,10 @@ export class Freshness {
 
   @Field(() => [DateScalar], {
     description:
-      "Dates of the window answered from raw rows, oldest first: for usage, the dates without a current rollup " +
-      "(today, and any date not rolled up or touched since); for the funnel, platform pulse, tenant activity " +
-      "and enrichment health, which always read the raw tables, every date of the window. Late inserts on a " +
+      "Dates of the window answered from raw rows, oldest first: for usage and the funnel in mode EVENTS, the dates " +
+      "without a current rollup (today, and any date not rolled up or touched since); for the funnel in mode USERS, " +
+      "platform pulse, tenant activity and enrichment health, which always read the raw tables, every date of the " +
+      "window. Late inserts on a " +
       "rolled-up date do not make it live: they are added to its rollup as they are written.",
   })
   liveDates!: string[];
@@ -66,7 +67,11 @@ export const freshnessResolvers = [
     (usage) => ({ from: usage.startDate, to: usage.endDate, readsRollup: true }),
     "startDate to endDate",
   ),
-  freshnessOf(Funnel, (funnel) => ({ days: funnel.days, readsRollup: false }), "the `days` dates ending today"),
+  freshnessOf(
+    Funnel,
+    (funnel) => ({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS }),
+    "the `days` dates ending today",
+  ),
   freshnessOf(
     PlatformPulse,
     () => ({ days: 8, readsRollup: false }),

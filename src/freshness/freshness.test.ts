@@ -27,11 +27,16 @@ const UsageFreshness = graphql(`
 
 const RawAnswersFreshness = graphql(`
   query RawAnswersFreshness {
-    funnel(days: 3) {
+    events: funnel(days: 5) {
       freshness {
         rolledUpThrough
         liveDates
         missingDates
+      }
+    }
+    users: funnel(days: 5, mode: USERS) {
+      freshness {
+        liveDates
       }
     }
     platformPulse {
@@ -183,11 +188,12 @@ describe("freshness", () => {
     });
   });
 
-  it("lists every date of the window as live for the answers that read raw tables", async () => {
+  it("lists every date of the window as live for the answers that read raw tables; the EVENTS funnel reads usage's", async () => {
     const { body } = await gateway.query(RawAnswersFreshness, {}, { viewer: superAdmin });
     expect(errorCodes(body)).toEqual([]);
     expect(body.data).toEqual({
-      funnel: { freshness: { rolledUpThrough: d(-3), liveDates: [d(-2), d(-1), d(0)], missingDates: [d(-2), d(-1)] } },
+      events: { freshness: { rolledUpThrough: d(-3), liveDates: [d(-2), d(-1), d(0)], missingDates: [d(-2), d(-1)] } },
+      users: { freshness: { liveDates: [-4, -3, -2, -1, 0].map(d) } },
       platformPulse: {
         freshness: { liveDates: [-7, -6, -5, -4, -3, -2, -1, 0].map(d), missingDates: [d(-2), d(-1)] },
       },

@@ -135,10 +135,32 @@ describe("funnel", () => {
     expect(body.data?.funnel.stages.map((stage) => stage.conversionRate)).toEqual([null, 0.0938, 1, 0]);
   });
 
-  describe.each([5, 61, 880])("after seedScenario(%i)", (seed) => {
+  describe.each([5, 61, 880])("after seedScenario(%i), a rollup of every third date, then late rows", (seed) => {
     let scenario: Scenario;
     beforeAll(async () => {
-      scenario = await seedScenario(gateway.db.pool, seed);
+      const pool = gateway.db.pool;
+      scenario = await seedScenario(pool, seed);
+      // EVENTS reads each date as usage does: rolled-up dates from the rollup plus the deltas of rows inserted since,
+      // dates touched by an UPDATE and never-rolled ones otherwise; the oracle counts activity_log whatever the source.
+      const rolled = Array.from({ length: 32 }, (_, i) => addDays(scenario.today, -1 - 3 * i));
+      for (const date of rolled) await gateway.rollup.runNow(date);
+      const random = prng(seed);
+      const admin = scenario.adminOf[scenario.tenantIds[0]];
+      const late: ActivityRow[] = rolled.slice(0, 12).flatMap((date) =>
+        ["T00:00:00.000Z", "T23:59:59.999Z"].map((time) => ({
+          tenantId: random() < 0.7 ? admin.tenantId : scenario.danglingTenantId,
+          userId: random() < 0.8 ? admin.id : randomUUID(),
+          actionType: ["search_executed", "profile_viewed", "profile_enriched", "csv_exported", "LOGIN"][
+            Math.floor(random() * 5)
+          ],
+          createdAt: `${date}${time}`,
+        })),
+      );
+      await insertActivity(pool, late);
+      await pool.query(
+        "UPDATE activity_log SET action_type = 'csv_exported' WHERE id = (SELECT min(id) FROM activity_log WHERE created_at >= $1::timestamp AT TIME ZONE 'UTC' AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC')",
+        [rolled[2]],
+      );
     });
 
     it.each([1, 7, 14, 90])("equals plain counts over all tenants and over each tenant, for days %i", async (days) => {

@@ -96,7 +96,7 @@ function summedColumns(alias: string): Prisma.Sql {
  * has `count` rows (the default guess of 1000 inflated costs past the JIT
  * threshold).
  */
-function usageRows(
+export function usageRows(
   { start, count }: { start: Prisma.Sql; count: Prisma.Sql },
   { tenantId, perUser }: { tenantId: string | null; perUser: boolean },
 ): Prisma.Sql {
