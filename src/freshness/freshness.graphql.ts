@@ -32,10 +32,10 @@ export class Freshness {
 
   @Field(() => [DateScalar], {
     description:
-      "Dates of the window answered from raw rows, oldest first: for usage and the funnel in mode EVENTS, the dates " +
-      "without a current rollup (today, and any date not rolled up or touched since); for the funnel in mode USERS, " +
-      "platform pulse, tenant activity and enrichment health, which always read the raw tables, every date of the " +
-      "window. Late inserts on a " +
+      "Dates of the window answered from raw rows, oldest first: for usage, tenant activity's 7-day counts and the " +
+      "funnel in mode EVENTS, the dates without a current rollup (today, and any date not rolled up or touched " +
+      "since); for the funnel in mode USERS, platform pulse and enrichment health, which always read the raw " +
+      "tables, every date of the window. Late inserts on a " +
       "rolled-up date do not make it live: they are added to its rollup as they are written.",
   })
   liveDates!: string[];
@@ -79,7 +79,7 @@ export const freshnessResolvers = [
   ),
   freshnessOf(
     TenantActivity,
-    () => ({ days: 7, readsRollup: false }),
+    () => ({ days: 7, readsRollup: true }),
     "the 7 dates ending today, the same for every tenant",
   ),
   freshnessOf(

@@ -84,7 +84,7 @@ function stageCounts(scope: Scope): Prisma.Sql {
     // The stage actions' rows are four of usage's eight counters: read them as usageMetrics does (each date from its
     // rollup plus deltas, raw only where it must be), so the funnel is as exact as usage and as fast.
     return Prisma.sql`
-    ${usageRows(scope, { tenantId: scope.tenantId, perUser: false })},
+    ${usageRows(scope, { tenants: scope.tenantId, by: "date" })},
     counts AS (
       SELECT s.action_type, s.value
       FROM (

@@ -3,7 +3,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, insertActivity, viewerWithoutRow, type ActivityRow } from "../test/factories";
-import { addDays, databaseToday, prng, seedScenario, type Scenario } from "../test/scenario";
+import { addDays, databaseToday, prng, rollUpThenAddLateRows, seedScenario, type Scenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const FunnelQuery = graphql(`
@@ -140,27 +140,7 @@ describe("funnel", () => {
     beforeAll(async () => {
       const pool = gateway.db.pool;
       scenario = await seedScenario(pool, seed);
-      // EVENTS reads each date as usage does: rolled-up dates from the rollup plus the deltas of rows inserted since,
-      // dates touched by an UPDATE and never-rolled ones otherwise; the oracle counts activity_log whatever the source.
-      const rolled = Array.from({ length: 32 }, (_, i) => addDays(scenario.today, -1 - 3 * i));
-      for (const date of rolled) await gateway.rollup.runNow(date);
-      const random = prng(seed);
-      const admin = scenario.adminOf[scenario.tenantIds[0]];
-      const late: ActivityRow[] = rolled.slice(0, 12).flatMap((date) =>
-        ["T00:00:00.000Z", "T23:59:59.999Z"].map((time) => ({
-          tenantId: random() < 0.7 ? admin.tenantId : scenario.danglingTenantId,
-          userId: random() < 0.8 ? admin.id : randomUUID(),
-          actionType: ["search_executed", "profile_viewed", "profile_enriched", "csv_exported", "LOGIN"][
-            Math.floor(random() * 5)
-          ],
-          createdAt: `${date}${time}`,
-        })),
-      );
-      await insertActivity(pool, late);
-      await pool.query(
-        "UPDATE activity_log SET action_type = 'csv_exported' WHERE id = (SELECT min(id) FROM activity_log WHERE created_at >= $1::timestamp AT TIME ZONE 'UTC' AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC')",
-        [rolled[2]],
-      );
+      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
     });
 
     it.each([1, 7, 14, 90])("equals plain counts over all tenants and over each tenant, for days %i", async (days) => {

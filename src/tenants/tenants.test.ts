@@ -2,7 +2,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, createUser, insertActivity, viewerWithoutRow, type ActivityRow } from "../test/factories";
-import { addDays, databaseToday, seedScenario } from "../test/scenario";
+import { addDays, databaseToday, rollUpThenAddLateRows, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const TenantActivityQuery = graphql(`
@@ -226,19 +226,26 @@ describe("tenantActivity", () => {
     expect(body.data?.tenantActivity.find((tenant) => tenant.id === alpha)?.users).toEqual([]);
   });
 
-  it.each([11, 29, 4242])("equals plain SQL over the whole database after seedScenario(%i)", async (seed) => {
-    const pool = gateway.db.pool;
-    const scenario = await seedScenario(pool, seed);
-    const expected = await expectedTenantActivity(pool);
-    const ids = expected.map((tenant) => tenant.id);
-    expect(ids).toEqual(expect.arrayContaining([...scenario.tenantIds, scenario.emptyTenantId]));
-    expect(ids).not.toContain(scenario.inactiveTenantId);
-    expect(ids).not.toContain(scenario.danglingTenantId);
-    expect(expected.find((tenant) => tenant.id === scenario.emptyTenantId)).toMatchObject({ userCount: 0, users: [] });
-    const { body, statements } = await tenantActivity();
-    expect(body).toEqual({ data: { tenantActivity: expected } });
-    expect(statements).toBe(2);
-  });
+  it.each([11, 29, 4242])(
+    "equals plain SQL over the whole database after seedScenario(%i), rollups and late rows",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      const scenario = await seedScenario(pool, seed);
+      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
+      const expected = await expectedTenantActivity(pool);
+      const ids = expected.map((tenant) => tenant.id);
+      expect(ids).toEqual(expect.arrayContaining([...scenario.tenantIds, scenario.emptyTenantId]));
+      expect(ids).not.toContain(scenario.inactiveTenantId);
+      expect(ids).not.toContain(scenario.danglingTenantId);
+      expect(expected.find((tenant) => tenant.id === scenario.emptyTenantId)).toMatchObject({
+        userCount: 0,
+        users: [],
+      });
+      const { body, statements } = await tenantActivity();
+      expect(body).toEqual({ data: { tenantActivity: expected } });
+      expect(statements).toBe(2);
+    },
+  );
 
   it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
     await expectRoles(gateway, TenantActivityQuery, {}, { allowed: [Role.SUPER_ADMIN] });

@@ -264,3 +264,39 @@ function sourceStatus(random: () => number, pick: <T>(items: readonly T[]) => T)
   }
   return value;
 }
+
+/**
+ * Rolls up every third date of the 95 before today with `rollUp`, then inserts late rows on the twelve latest of those
+ * (at 00:00:00.000 and 23:59:59.999 UTC; stage actions and an unknown one; the scenario's first tenant and its dangling
+ * tenant id; its admin and a user with no users row) and UPDATEs one row of a rolled-up date. Answers that read the
+ * rollup then mix rolled-up dates, the deltas of late rows on them, a stale date and dates never rolled up, while an
+ * oracle over activity_log sees only rows.
+ */
+export async function rollUpThenAddLateRows(
+  pool: Pool,
+  scenario: Scenario,
+  seed: number,
+  rollUp: (date: string) => Promise<unknown>,
+): Promise<void> {
+  const rolled = Array.from({ length: 32 }, (_, i) => addDays(scenario.today, -1 - 3 * i));
+  for (const date of rolled) await rollUp(date);
+  const random = prng(seed);
+  const admin = scenario.adminOf[scenario.tenantIds[0]];
+  const actions = ["search_executed", "profile_viewed", "profile_enriched", "csv_exported", "LOGIN"];
+  const late: ActivityRow[] = rolled.slice(0, 12).flatMap((date) =>
+    ["T00:00:00.000Z", "T23:59:59.999Z"].map((time) => ({
+      tenantId: random() < 0.7 ? admin.tenantId : scenario.danglingTenantId,
+      userId: random() < 0.8 ? admin.id : randomUUID(),
+      actionType: actions[Math.floor(random() * actions.length)],
+      createdAt: `${date}${time}`,
+    })),
+  );
+  await insertActivity(pool, late);
+  await pool.query(
+    `UPDATE activity_log SET action_type = 'csv_exported'
+      WHERE id = (SELECT min(id) FROM activity_log
+                   WHERE created_at >= $1::timestamp AT TIME ZONE 'UTC'
+                     AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC')`,
+    [rolled[1]],
+  );
+}

@@ -81,54 +81,73 @@ function summedColumns(alias: string): Prisma.Sql {
 }
 
 /**
+ * What one usage_rows row stands for: a date ("date", the per-date series), or a user, a tenant or a (tenant, user)
+ * pair summed over the window (day NULL).
+ */
+export type UsageGrouping = "date" | "user" | "tenant" | "tenantUser";
+
+/** One tenant, the tenants of a list, or every row whatever its tenant (null). */
+export type UsageTenants = string | readonly string[] | null;
+
+/**
  * CTEs `days` (the `count` dates from `start`, each with its source, see
- * usageDateSource) and `usage_rows` (day, user_id, the eight counts), for
- * one tenant or all, in one statement, hence one snapshot. All tenants'
- * per-date rollup figures read usage_metrics_daily_totals (one row per
- * date, written with the date's rows), a tenant's per-date figures
- * usage_metrics_daily_tenant_totals (one row per date and tenant), and
- * per-user figures usage_metrics_daily through its covering (tenant_id,
- * date) index, summed per user right there (day NULL): a large tenant has
- * hundreds of users a day, and the caller only wants them per user. The raw
- * side is a LATERAL per raw date so each is an index range scan on
- * created_at (no scan of the rest of the window). `count` goes to
- * generate_series as a plan-time constant, so the planner knows the window
- * has `count` rows (the default guess of 1000 inflated costs past the JIT
- * threshold).
+ * usageDateSource) and `usage_rows` (day, tenant_id, user_id, the eight
+ * counts) for `tenants`, in one statement, hence one snapshot. Rolled-up
+ * dates read the narrowest rollup table that holds the grouping: all
+ * tenants' per-date figures usage_metrics_daily_totals (one row per date,
+ * written with the date's rows), per-tenant figures
+ * usage_metrics_daily_tenant_totals (one row per date and tenant), per-user
+ * figures usage_metrics_daily through its covering (tenant_id, date) index,
+ * summed per group right there (day NULL): a large tenant has hundreds of
+ * users a day, and the callers want them per group. The raw side is a
+ * LATERAL per raw date so each is an index range scan on created_at (no scan
+ * of the rest of the window). `count` goes to generate_series as a
+ * plan-time constant, so the planner knows the window has `count` rows (the
+ * default guess of 1000 inflated costs past the JIT threshold).
  */
 export function usageRows(
   { start, count }: { start: Prisma.Sql; count: Prisma.Sql },
-  { tenantId, perUser }: { tenantId: string | null; perUser: boolean },
+  { tenants, by }: { tenants: UsageTenants; by: UsageGrouping },
 ): Prisma.Sql {
-  // Per-date figures need no per-user groups (a day of all tenants has many users).
-  const user = (alias: string) => (perUser ? Prisma.raw(`${alias}.user_id`) : Prisma.sql`NULL::uuid`);
-  const groups = (alias: string) => (perUser ? Prisma.raw(`${alias}.user_id`) : Prisma.sql`()`);
+  const byTenant = by === "tenant" || by === "tenantUser";
+  const byUser = by === "user" || by === "tenantUser";
+  const keys = (alias: string) =>
+    Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`);
+  const groups = (alias: string) =>
+    by === "date"
+      ? Prisma.sql`()`
+      : Prisma.raw([byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`].filter(Boolean).join(", "));
   const ofTenant = (alias: string) =>
-    tenantId === null ? Prisma.empty : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenantId}::uuid`;
-  const rolledUp = perUser
-    ? Prisma.sql`SELECT * FROM usage_metrics_daily ${tenantId === null ? Prisma.empty : Prisma.sql`WHERE tenant_id = ${tenantId}::uuid`}`
-    : tenantId === null
-      ? Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_totals`
-      : Prisma.sql`SELECT *, NULL::uuid AS user_id FROM usage_metrics_daily_tenant_totals WHERE tenant_id = ${tenantId}::uuid`;
-  const rolledUpColumns = perUser
-    ? Prisma.sql`NULL::date AS day, m.user_id, ${summedColumns("m")}`
-    : Prisma.sql`m.date AS day, m.user_id, m.total_logins, m.searches_executed, m.profiles_viewed,
-        m.profiles_enriched, m.csv_exports, m.lists_created, m.personas_created, m.lookalike_searches`;
+    tenants === null
+      ? Prisma.empty
+      : typeof tenants === "string"
+        ? Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenants}::uuid`
+        : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ANY (${[...tenants]}::uuid[])`;
+  const rolledUpTable = byUser
+    ? Prisma.sql`usage_metrics_daily`
+    : byTenant || tenants !== null
+      ? Prisma.sql`usage_metrics_daily_tenant_totals`
+      : Prisma.sql`usage_metrics_daily_totals`;
+  const rolledUp =
+    by === "date"
+      ? Prisma.sql`SELECT m.date AS day, NULL::uuid, NULL::uuid, ${summedColumns("m")}`
+      : Prisma.sql`SELECT NULL::date AS day, ${keys("m")}, ${summedColumns("m")}`;
   return Prisma.sql`
     days AS (
       SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
       FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     ),
-    usage_rows AS (
-      SELECT ${rolledUpColumns}
-      FROM days JOIN (${rolledUp}) m ON m.date = days.day
+    usage_rows (day, tenant_id, user_id, total_logins, searches_executed, profiles_viewed, profiles_enriched,
+      csv_exports, lists_created, personas_created, lookalike_searches) AS (
+      ${rolledUp}
+      FROM days JOIN ${rolledUpTable} m ON m.date = days.day
       -- The window again as a range on m.date, which the planner can use on the index.
-      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count}
-      ${perUser ? Prisma.sql`GROUP BY m.user_id` : Prisma.empty}
+      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count} ${ofTenant("m")}
+      GROUP BY ${by === "date" ? Prisma.sql`m.date` : groups("m")}
       UNION ALL
       SELECT days.day, delta.*
       FROM days CROSS JOIN LATERAL (
-        SELECT ${user("d")} AS user_id, ${summedColumns("d")}
+        SELECT ${keys("d")}, ${summedColumns("d")}
         FROM usage_deltas d
         WHERE d.date = days.day ${ofTenant("d")}
         GROUP BY ${groups("d")}
@@ -138,7 +157,7 @@ export function usageRows(
       UNION ALL
       SELECT days.day, raw.*
       FROM days CROSS JOIN LATERAL (
-        SELECT ${user("a")} AS user_id, ${actionCounts}
+        SELECT ${keys("a")}, ${actionCounts}
         FROM activity_log a
         WHERE a.created_at >= (days.day::timestamp AT TIME ZONE 'UTC')
           AND a.created_at < ((days.day + 1)::timestamp AT TIME ZONE 'UTC')
@@ -265,7 +284,7 @@ export async function readUsageSeries(
 ): Promise<UsageSeries> {
   const period = periodsOf(unit);
   const rows = await db.prisma.$queryRaw<SeriesRow[]>`
-    WITH ${usageRows(windowBounds(window), { tenantId, perUser: false })}
+    WITH ${usageRows(windowBounds(window), { tenants: tenantId, by: "date" })}
     SELECT GROUPING(days.day) = 0 AS "isDay",
       ${period.start} IS NOT NULL AS "isBucket",
       GROUPING(days.day) = 1 AND ${period.start} IS NULL AS "isTotal",
@@ -337,7 +356,7 @@ async function readUsageComparison(
         JOIN jsonb_each(to_jsonb(prev)) p ON p.key = c.key
     ) AS changes
     FROM (
-      WITH ${usageRows(previousWindow, { tenantId, perUser: false })}
+      WITH ${usageRows(previousWindow, { tenants: tenantId, by: "date" })}
       SELECT ${summedCounts} FROM usage_rows u
     ) prev`;
   return rows[0];
@@ -364,13 +383,13 @@ export function readUserUsage(
   { tenantId, from, to }: { tenantId: string; from: string; to: string },
 ): Promise<UserUsageRow[]> {
   return db.prisma.$queryRaw<UserUsageRow[]>`
-    WITH ${usageRows(windowBounds({ from, to }), { tenantId, perUser: true })}
+    WITH ${usageRows(windowBounds({ from, to }), { tenants: tenantId, by: "user" })}
     SELECT u.user_id::text AS "userId", (SELECT full_name FROM users WHERE users.id = u.user_id) AS "fullName",
       ${summedCounts}
     FROM (
       SELECT * FROM usage_rows
       UNION ALL
-      SELECT NULL, id, 0, 0, 0, 0, 0, 0, 0, 0 FROM users WHERE tenant_id = ${tenantId}::uuid
+      SELECT NULL, NULL, id, 0, 0, 0, 0, 0, 0, 0, 0 FROM users WHERE tenant_id = ${tenantId}::uuid
     ) u
     GROUP BY u.user_id
     ORDER BY coalesce(sum(u.total_logins + u.searches_executed + u.profiles_viewed + u.profiles_enriched
