@@ -32,10 +32,10 @@ export class Freshness {
 
   @Field(() => [DateScalar], {
     description:
-      "Dates of the window answered from raw rows, oldest first: for usage, tenant activity's 7-day counts and the " +
-      "funnel in mode EVENTS, the dates without a current rollup (today, and any date not rolled up or touched " +
-      "since); for the funnel in mode USERS, platform pulse and enrichment health, which always read the raw " +
-      "tables, every date of the window. Late inserts on a " +
+      "Dates of the window answered from raw rows, oldest first: for usage, tenant activity's 7-day counts, platform " +
+      "pulse's active users and the funnel in mode EVENTS, the dates without a current rollup (today, and any date " +
+      "not rolled up or touched since); for the funnel in mode USERS and enrichment health, which always read the " +
+      "raw tables, every date of the window. Late inserts on a " +
       "rolled-up date do not make it live: they are added to its rollup as they are written.",
   })
   liveDates!: string[];
@@ -74,7 +74,7 @@ export const freshnessResolvers = [
   ),
   freshnessOf(
     PlatformPulse,
-    () => ({ days: 8, readsRollup: false }),
+    () => ({ days: 8, readsRollup: true }),
     "the 8 dates ending today (activeUsers7dAvg and today)",
   ),
   freshnessOf(

@@ -1,4 +1,5 @@
 import type { Database } from "../db/database";
+import { usageRows, windowBounds } from "../usage/usage.sql";
 
 export interface PlatformPulseRow {
   totalProspects: number;
@@ -9,11 +10,17 @@ export interface PlatformPulseRow {
   activeUsers7dAvg: number;
 }
 
+/** The 7 UTC dates before today and today: activeUsers7dAvg's and activeUsersToday's. */
+const lastEightDays = windowBounds({ days: 8 });
+
 /**
  * PlatformPulse (contract): prospect counts and daily active users over every
  * row, whatever its tenant. numeric round() rounds half away from zero. The
- * 8 dates of activity (the 7 before today, and today) are one range scan of
- * activity_log_created_at_idx; a date with no row adds 0 to the mean.
+ * prospect counts are index-only scans of prospects (enrichment_status); a
+ * user is active on a date when usageRows has a row for them there (any
+ * activity_log row makes one, an unknown action type too), so rolled-up dates
+ * read the rollup and its deltas, raw rows only where they must. A date with
+ * no row adds 0 to the mean.
  */
 export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow> {
   const [row] = await db.prisma.$queryRaw<PlatformPulseRow[]>`
@@ -23,12 +30,9 @@ export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow>
              count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed
         FROM prospects
     ),
+    ${usageRows(lastEightDays, { tenants: null, by: "dateUser" })},
     daily_active AS (
-      SELECT (created_at AT TIME ZONE 'UTC')::date AS date, count(DISTINCT user_id) AS users
-        FROM activity_log
-       WHERE created_at >= (((now() AT TIME ZONE 'UTC')::date - 7)::timestamp AT TIME ZONE 'UTC')
-         AND created_at < (((now() AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC')
-       GROUP BY 1
+      SELECT day AS date, count(DISTINCT user_id) AS users FROM usage_rows GROUP BY day
     ),
     active AS (
       SELECT coalesce(sum(users) FILTER (WHERE date = (now() AT TIME ZONE 'UTC')::date), 0)::int AS today,

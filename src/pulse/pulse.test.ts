@@ -3,7 +3,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, createUser, insertActivity, insertProspects, viewerWithoutRow } from "../test/factories";
-import { addDays, databaseToday, seedScenario } from "../test/scenario";
+import { addDays, databaseToday, rollUpThenAddLateRows, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const PulseQuery = graphql(`
@@ -136,15 +136,19 @@ describe("platformPulse", () => {
     expect(body.data?.platformPulse).toEqual(await expectedPulse(pool));
   });
 
-  it.each([11, 29, 4242])("equals plain SQL over the whole database after seedScenario(%i)", async (seed) => {
-    const pool = gateway.db.pool;
-    await seedScenario(pool, seed);
-    const expected = await expectedPulse(pool);
-    expect(expected.activeUsersToday).toBeGreaterThan(0);
-    const { body, statements } = await pulse();
-    expect(body).toEqual({ data: { platformPulse: expected } });
-    expect(statements).toBe(1);
-  });
+  it.each([11, 29, 4242])(
+    "equals plain SQL over the whole database after seedScenario(%i), rollups and late rows",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      const scenario = await seedScenario(pool, seed);
+      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
+      const expected = await expectedPulse(pool);
+      expect(expected.activeUsersToday).toBeGreaterThan(0);
+      const { body, statements } = await pulse();
+      expect(body).toEqual({ data: { platformPulse: expected } });
+      expect(statements).toBe(1);
+    },
+  );
 
   it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
     await expectRoles(gateway, PulseQuery, {}, { allowed: [Role.SUPER_ADMIN] });

@@ -81,10 +81,11 @@ function summedColumns(alias: string): Prisma.Sql {
 }
 
 /**
- * What one usage_rows row stands for: a date ("date", the per-date series), or a user, a tenant or a (tenant, user)
- * pair summed over the window (day NULL).
+ * What one usage_rows row stands for: a date ("date", the per-date series), a user on a date ("dateUser", its
+ * presence says the user was active that day), or a user, a tenant or a (tenant, user) pair summed over the window
+ * (day NULL on rolled-up dates).
  */
-export type UsageGrouping = "date" | "user" | "tenant" | "tenantUser";
+export type UsageGrouping = "date" | "dateUser" | "user" | "tenant" | "tenantUser";
 
 /** One tenant, the tenants of a list, or every row whatever its tenant (null). */
 export type UsageTenants = string | readonly string[] | null;
@@ -110,13 +111,14 @@ export function usageRows(
   { tenants, by }: { tenants: UsageTenants; by: UsageGrouping },
 ): Prisma.Sql {
   const byTenant = by === "tenant" || by === "tenantUser";
-  const byUser = by === "user" || by === "tenantUser";
+  const byUser = by === "user" || by === "tenantUser" || by === "dateUser";
+  const byDate = by === "date" || by === "dateUser";
   const keys = (alias: string) =>
     Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`);
-  const groups = (alias: string) =>
-    by === "date"
-      ? Prisma.sql`()`
-      : Prisma.raw([byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`].filter(Boolean).join(", "));
+  const groups = (alias: string, withDate = false) => {
+    const columns = [withDate && `${alias}.date`, byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`];
+    return by === "date" && !withDate ? Prisma.sql`()` : Prisma.raw(columns.filter(Boolean).join(", "));
+  };
   const ofTenant = (alias: string) =>
     tenants === null
       ? Prisma.empty
@@ -128,10 +130,7 @@ export function usageRows(
     : byTenant || tenants !== null
       ? Prisma.sql`usage_metrics_daily_tenant_totals`
       : Prisma.sql`usage_metrics_daily_totals`;
-  const rolledUp =
-    by === "date"
-      ? Prisma.sql`SELECT m.date AS day, NULL::uuid, NULL::uuid, ${summedColumns("m")}`
-      : Prisma.sql`SELECT NULL::date AS day, ${keys("m")}, ${summedColumns("m")}`;
+  const rolledUpDay = byDate ? Prisma.sql`m.date` : Prisma.sql`NULL::date`;
   return Prisma.sql`
     days AS (
       SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
@@ -139,11 +138,11 @@ export function usageRows(
     ),
     usage_rows (day, tenant_id, user_id, total_logins, searches_executed, profiles_viewed, profiles_enriched,
       csv_exports, lists_created, personas_created, lookalike_searches) AS (
-      ${rolledUp}
+      SELECT ${rolledUpDay} AS day, ${keys("m")}, ${summedColumns("m")}
       FROM days JOIN ${rolledUpTable} m ON m.date = days.day
       -- The window again as a range on m.date, which the planner can use on the index.
       WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count} ${ofTenant("m")}
-      GROUP BY ${by === "date" ? Prisma.sql`m.date` : groups("m")}
+      GROUP BY ${groups("m", byDate)}
       UNION ALL
       SELECT days.day, delta.*
       FROM days CROSS JOIN LATERAL (
