@@ -1,3 +1,4 @@
+import type { ClientBase } from "pg";
 import type { Database } from "../db/database";
 
 /** The sources every enrichment view lists first, in this order (contract: EnrichmentHealthDay.sources, FailedEnrichment.sourceDetails). */
@@ -16,27 +17,19 @@ export interface EnrichmentHealthDayRow {
 
 /**
  * Contract EnrichmentHealth: per UTC date of updated_at in the window, per source, the entries that are
- * 'complete' / 'failed' (a string, or an object's status); every date lists the same sources, zero-filled.
+ * 'complete' / 'failed' (a string, or an object's status); every date lists the same sources, zero-filled. The
+ * counts are sums of enrichment_health_deltas, which triggers on prospects keep exact at every write (migration
+ * 20261203001000), so no prospect is read; a source is seen in the window when its entries there do not sum to 0.
  */
 export function readEnrichmentHealth(db: Database, { days }: { days: number }): Promise<EnrichmentHealthDayRow[]> {
   return db.prisma.$queryRaw<EnrichmentHealthDayRow[]>`
-    WITH entries AS (
-      SELECT (p.updated_at AT TIME ZONE 'UTC')::date AS date, e.key AS source,
-        -- An object's status, else the entry itself: only the JSON strings "complete" / "failed" count.
-        coalesce(e.value -> 'status', e.value) AS status
-      FROM prospects p
-      CROSS JOIN LATERAL jsonb_each(
-        CASE WHEN jsonb_typeof(p.enrichment_source_status) = 'object' THEN p.enrichment_source_status ELSE '{}' END
-      ) AS e
-      WHERE p.updated_at >= ((((now() AT TIME ZONE 'UTC')::date - ${days}::int + 1))::timestamp AT TIME ZONE 'UTC')
-        AND p.updated_at < ((((now() AT TIME ZONE 'UTC')::date + 1))::timestamp AT TIME ZONE 'UTC')
-    ),
-    counts AS (
-      SELECT date, source,
-        count(*) FILTER (WHERE status = '"complete"')::int AS success,
-        count(*) FILTER (WHERE status = '"failed"')::int AS failed
-      FROM entries
+    WITH counts AS (
+      SELECT date, source, sum(success)::int AS success, sum(failed)::int AS failed
+      FROM enrichment_health_deltas
+      WHERE date >= (now() AT TIME ZONE 'UTC')::date - ${days}::int + 1
+        AND date <= (now() AT TIME ZONE 'UTC')::date
       GROUP BY date, source
+      HAVING sum(seen) <> 0
     ),
     sources AS (
       SELECT source, array_position(${KNOWN_SOURCES}::text[], source) AS known
@@ -60,4 +53,13 @@ export function readEnrichmentHealth(db: Database, { days }: { days: number }): 
     LEFT JOIN counts c ON c.date = d.date AND c.source = s.source
     GROUP BY d.date
     ORDER BY d.date`;
+}
+
+/**
+ * Folds enrichment_health_deltas into one row per (date, source), so that reads stay small whatever the writes;
+ * returns the rows left. On the rollup's connection, which holds the only one of the embedded database.
+ */
+export async function compactEnrichmentHealth(client: ClientBase): Promise<number> {
+  const { rows } = await client.query<{ rows: number }>("SELECT compact_enrichment_health_deltas() AS rows");
+  return rows[0].rows;
 }

@@ -1,8 +1,9 @@
 import type { Pool } from "pg";
 import { Role } from "../auth/role";
+import { applyMigrations } from "../db/migrate";
 import { graphql } from "../test/gql";
 import { createTenant, insertProspects, viewerWithoutRow } from "../test/factories";
-import { addDays, databaseToday, isObject, KNOWN_SOURCES, seedScenario } from "../test/scenario";
+import { addDays, databaseToday, isObject, KNOWN_SOURCES, prng, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const EnrichmentHealthQuery = graphql(`
@@ -177,6 +178,84 @@ describe("enrichmentHealth", () => {
     },
   );
 
+  it.each([5, 71])(
+    "stays equal to the plain reading through updates, deletes, concurrent writes and compactions (seed %i)",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      const scenario = await seedScenario(pool, seed);
+      const random = prng(seed);
+      const expectAllWindows = async () => {
+        for (const days of [1, 7, 14, 90]) {
+          const { body } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
+          expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, days) } });
+        }
+      };
+      const { rows } = await pool.query<{ id: string }>("SELECT id FROM prospects ORDER BY id");
+      const pick = (share: number) => rows.filter(() => random() < share).map((row) => row.id);
+      const edge = (back: number, time: string) => `${addDays(scenario.today, -back)}T${time}Z`;
+      // Each statement changes a different part: entries' statuses, both shapes swapped, the date (to UTC midnight
+      // on the edges of the windows and past them), values that are not objects, a column the figures ignore.
+      const updates: [string, unknown[]][] = [
+        [
+          `UPDATE prospects SET enrichment_source_status = enrichment_source_status || '{"exa": {"status": "failed", "error": "429 Too Many Requests"}, "hunter": "complete"}'
+            WHERE id = ANY ($1) AND jsonb_typeof(enrichment_source_status) = 'object'`,
+          [pick(0.2)],
+        ],
+        [
+          `UPDATE prospects SET enrichment_source_status = '{"contactout": "failed", "claude": {"status": "complete"}}'
+            WHERE id = ANY ($1)`,
+          [pick(0.1)],
+        ],
+        ["UPDATE prospects SET updated_at = $2 WHERE id = ANY ($1)", [pick(0.05), edge(13, "00:00:00.000")]],
+        ["UPDATE prospects SET updated_at = $2 WHERE id = ANY ($1)", [pick(0.05), edge(14, "23:59:59.999")]],
+        ["UPDATE prospects SET updated_at = $2 WHERE id = ANY ($1)", [pick(0.05), edge(0, "23:59:59.999")]],
+        ["UPDATE prospects SET enrichment_source_status = '[\"complete\"]' WHERE id = ANY ($1)", [pick(0.03)]],
+        ["UPDATE prospects SET enrichment_source_status = NULL WHERE id = ANY ($1)", [pick(0.03)]],
+        ["UPDATE prospects SET full_name = full_name || ' (edited)' WHERE id = ANY ($1)", [pick(0.3)]],
+        ["DELETE FROM prospects WHERE id = ANY ($1)", [pick(0.05)]],
+      ];
+      for (const [sql, params] of updates.slice(0, 4)) await pool.query(sql, params);
+      await expectAllWindows();
+      const before = await pool.query("SELECT count(*)::int AS n FROM enrichment_health_deltas");
+      await pool.query(updates[7][0], updates[7][1]);
+      expect((await pool.query("SELECT count(*)::int AS n FROM enrichment_health_deltas")).rows).toEqual(before.rows);
+
+      // The rest at once, on separate connections where the database has them, with compactions in between.
+      await Promise.all([
+        ...updates.slice(4).map(([sql, params]) => pool.query(sql, params)),
+        pool.query("SELECT compact_enrichment_health_deltas()"),
+        gateway.rollup.runNow(addDays(scenario.today, -1)),
+      ]);
+      await expectAllWindows();
+      await gateway.rollup.runNow(addDays(scenario.today, -1));
+      const { rows: folded } = await pool.query(
+        "SELECT count(*)::int AS rows, count(DISTINCT (date, source))::int AS keys FROM enrichment_health_deltas",
+      );
+      expect(folded[0].rows).toBe(folded[0].keys);
+      await expectAllWindows();
+    },
+  );
+
+  it("counts the prospects a platform wrote before the gateway's triggers existed, once the migration adopts them", async () => {
+    const pool = gateway.db.pool;
+    // As before migration 20261203001000 (rows a platform wrote): no triggers, no counts.
+    await pool.query(`DROP TRIGGER prospects_enrichment_health_insert ON prospects;
+      DROP TRIGGER prospects_enrichment_health_update ON prospects;
+      DROP TRIGGER prospects_enrichment_health_delete ON prospects;
+      DROP TRIGGER prospects_enrichment_health_truncate ON prospects;
+      DELETE FROM enrichment_health_deltas`);
+    await seedScenario(pool, 808);
+    expect((await pool.query("SELECT count(*)::int AS n FROM enrichment_health_deltas")).rows).toEqual([{ n: 0 }]);
+    await pool.query(`DELETE FROM _prisma_migrations WHERE migration_name = '20261203001000_enrichment_health_deltas'`);
+    expect(await applyMigrations(pool)).toHaveLength(1);
+    await pool.query(`UPDATE prospects SET enrichment_source_status = '{"edgar": "failed"}'
+      WHERE id IN (SELECT id FROM prospects ORDER BY id LIMIT 25)`);
+    for (const days of [1, 14, 90]) {
+      const { body } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
+      expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, days) } });
+    }
+  });
+
   it.each([0, 91, -1, 2147483647])("refuses days %i with BAD_USER_INPUT before any SQL", async (days) => {
     const { status, body, statements } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
     expect(status).toBe(200);
@@ -193,5 +272,28 @@ describe("enrichmentHealth", () => {
 
   it("is for super admins: others FORBIDDEN, anonymous UNAUTHENTICATED", async () => {
     await expectRoles(gateway, EnrichmentHealthQuery, {}, { allowed: [Role.SUPER_ADMIN] });
+  });
+
+  // Last: it empties prospects.
+  it("counts nothing after a TRUNCATE of prospects, then the rows inserted since", async () => {
+    const pool = gateway.db.pool;
+    const tenantId = await createTenant(pool);
+    await pool.query("TRUNCATE prospects");
+    const empty = await gateway.query(EnrichmentHealthQuery, { days: 7 }, { viewer: superAdmin });
+    expect(empty.body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, 7) } });
+    const figures = empty.body.data?.enrichmentHealth.series.flatMap((day) => day.sources);
+    expect(figures?.every((figure) => figure.success === 0 && figure.failed === 0)).toBe(true);
+    await insertProspects(pool, [
+      {
+        tenantId,
+        userId: null,
+        enrichmentStatus: "complete",
+        enrichmentSourceStatus: { exa: "complete" },
+        updatedAt: `${await databaseToday(pool)}T00:00:00.000Z`,
+      },
+    ]);
+    const { body } = await gateway.query(EnrichmentHealthQuery, { days: 7 }, { viewer: superAdmin });
+    expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, 7) } });
+    expect(body.data?.enrichmentHealth.series.at(-1)?.sources.find((s) => s.source === "exa")?.success).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask, type TaskContext } from "node-cron";
 import type { PoolClient } from "pg";
 import type { Config } from "../config";
 import type { Database } from "../db/database";
+import { compactEnrichmentHealth } from "../enrichment/enrichment.sql";
 import type { Logger } from "../logger";
 import {
   claimSlot,
@@ -177,6 +178,7 @@ export class RollupService {
           { date: request.date, trigger: request.trigger, rowsWritten, ms: Date.now() - started },
           "rollup run succeeded",
         );
+        await this.compactEnrichmentHealth(client);
         return run;
       } catch (error) {
         await client.query("ROLLBACK");
@@ -189,6 +191,15 @@ export class RollupService {
       throw error;
     } finally {
       if (this.activeClient === client) await this.unlockAndRelease(client, advisory);
+    }
+  }
+
+  /** Nightly upkeep beside the run, in its own statement: a failure is logged and leaves the counts exact, only larger. */
+  private async compactEnrichmentHealth(client: PoolClient): Promise<void> {
+    try {
+      await compactEnrichmentHealth(client);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "enrichment health compaction failed; the next run retries it");
     }
   }
 
