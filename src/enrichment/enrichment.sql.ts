@@ -56,10 +56,10 @@ export function readEnrichmentHealth(db: Database, { days }: { days: number }): 
 }
 
 /**
- * Folds enrichment_health_deltas into one row per (date, source), so that reads stay small whatever the writes;
- * returns the rows left. On the rollup's connection, which holds the only one of the embedded database.
+ * Folds the rows of each (date, source) of enrichment_health_deltas into one, so that reads stay small whatever the
+ * writes; returns how many rows it folded away. On the rollup's connection, which holds the embedded database's only one.
  */
 export async function compactEnrichmentHealth(client: ClientBase): Promise<number> {
-  const { rows } = await client.query<{ rows: number }>("SELECT compact_enrichment_health_deltas() AS rows");
-  return rows[0].rows;
+  const { rows } = await client.query<{ folded: number }>("SELECT compact_enrichment_health_deltas() AS folded");
+  return rows[0].folded;
 }
