@@ -79,27 +79,39 @@ describe("endpoints", () => {
 
 describe("requests that are not valid GraphQL get HTTP 400", () => {
   it.each([
-    ["a syntax error", JSON.stringify({ query: "{ viewer { id " })],
-    ["an unknown field", JSON.stringify({ query: "{ viewer { nope } }" })],
+    ["a syntax error", JSON.stringify({ query: "{ viewer { id " }), "GRAPHQL_PARSE_FAILED"],
+    ["an unknown field", JSON.stringify({ query: "{ viewer { nope } }" }), "GRAPHQL_VALIDATION_FAILED"],
     [
       "a variable of the wrong type",
       JSON.stringify({ query: "query($d: Int!) { enrichmentHealth(days: $d) { days } }", variables: { d: "x" } }),
+      "BAD_USER_INPUT",
     ],
-    ["no query", JSON.stringify({})],
-    ["a batched array", JSON.stringify([{ query: "{ viewer { id } }" }, { query: "{ viewer { id } }" }])],
-    ["malformed JSON", "{ not json"],
-  ])("%s", async (_name, body) => {
+    ["no query", JSON.stringify({}), "BAD_REQUEST"],
+    [
+      "a batched array",
+      JSON.stringify([{ query: "{ viewer { id } }" }, { query: "{ viewer { id } }" }]),
+      "BAD_REQUEST",
+    ],
+    ["malformed JSON", "{ not json", "BAD_REQUEST"],
+  ])("%s", async (_name, body, code) => {
     const response = await post(body);
     expect(response.status).toBe(400);
-    expect(response.json.errors?.length).toBeGreaterThan(0);
+    expect(response.json.errors?.map((error) => error.extensions?.code)).toEqual([code]);
     expect(response.statements).toBe(0);
     expect(response.text).not.toMatch(/\n\s+at /);
   });
 
-  it("refuses a body that is not JSON (415) and one over the size cap (413)", async () => {
-    expect((await post("query { viewer { id } }", { "content-type": "text/plain" })).status).toBe(415);
-    const huge = JSON.stringify({ query: `{ viewer { id } } #${"x".repeat(1024 * 1024)}` });
-    expect((await post(huge)).status).toBe(413);
+  it("refuses a body that is not JSON (415) and a 1 MB one over the size cap (413), with BAD_REQUEST", async () => {
+    const plain = await post("query { viewer { id } }", { "content-type": "text/plain" });
+    const huge = await post(JSON.stringify({ query: `{ viewer { id } } #${"x".repeat(1024 * 1024)}` }));
+    for (const [response, status] of [
+      [plain, 415],
+      [huge, 413],
+    ] as const) {
+      expect(response.status).toBe(status);
+      expect(response.json.errors?.map((error) => error.extensions?.code)).toEqual(["BAD_REQUEST"]);
+      expect(response.statements).toBe(0);
+    }
   });
 });
 
@@ -157,6 +169,7 @@ describe("query limits reject before any SQL is sent", () => {
       `{ viewer { id ${"@include(if: true) ".repeat(QUERY_LIMITS.directives + 1)} } }`,
       "QUERY_LIMIT_DIRECTIVES",
     ],
+    ["a flood of 2,000 directives", `{ viewer { id ${"@skip(if: false) ".repeat(2000)} } }`, "QUERY_LIMIT_TOKENS"],
     ["tokens", `{ viewer { ${"id ".repeat(QUERY_LIMITS.tokens + 1)} } }`, "QUERY_LIMIT_TOKENS"],
     [
       "cost",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
@@ -21,6 +22,14 @@ const OutageRollup = graphql(`
       status
       error
       rowsWritten
+    }
+  }
+`);
+
+const OutageRecord = graphql(`
+  mutation OutageRecord($actionType: ActionType!) {
+    recordActivity(actionType: $actionType) {
+      id
     }
   }
 `);
@@ -71,6 +80,50 @@ describeOnServer("a database outage", () => {
     expect((await gateway.fetch("/readyz")).status).toBe(200);
     const after = await gateway.query(OutagePulse, {}, { viewer: superAdmin });
     expect(after.body.errors).toBeUndefined();
+  });
+
+  it("cut mid-traffic: every request in flight answers 200, data or INTERNAL_SERVER_ERROR, and every recorded row is kept", async () => {
+    const tenantId = randomUUID();
+    const agent = { id: randomUUID(), role: Role.AGENT, tenantId };
+    // The cut comes as the tenth answer does: the others are queued for the pool, in flight, or not yet sent.
+    let answered = 0;
+    let tenthAnswer!: () => void;
+    const cutPoint = new Promise<void>((resolve) => (tenthAnswer = resolve));
+    const requests = Array.from({ length: 40 }, async (_, i) => {
+      const answer = await (i % 2 === 0
+        ? gateway.query(OutageRecord, { actionType: "SEARCH_EXECUTED" }, { viewer: agent })
+        : gateway.query(OutagePulse, {}, { viewer: superAdmin }));
+      if (++answered === 10) tenthAnswer();
+      return answer;
+    });
+    await cutPoint;
+    proxy.cut();
+    const answers = await Promise.all(requests);
+    proxy.restore();
+    for (const { status, body } of answers) {
+      expect(status).toBe(200);
+      if (body.errors)
+        expect({ codes: errorCodes(body), data: body.data ?? null }).toEqual({
+          codes: ["INTERNAL_SERVER_ERROR"],
+          data: null,
+        });
+      expect(JSON.stringify(body)).not.toMatch(/ECONN|SELECT|prisma|stack|127\.0\.0\.1/i);
+    }
+    // Every record the client was told about is in activity_log. A statement whose commit reached the server but whose
+    // answer did not is a row the client was not told about (at most one per attempt): ambiguous, never lost.
+    const told = answers.flatMap(({ body }) => {
+      const record = (body.data as { recordActivity?: { id: string } } | undefined)?.recordActivity;
+      return record ? [record.id] : [];
+    });
+    const { rows } = await direct.query<{ id: string }>("SELECT id::text FROM activity_log WHERE user_id = $1", [
+      agent.id,
+    ]);
+    const kept = rows.map((row) => row.id);
+    expect(kept).toEqual(expect.arrayContaining(told));
+    expect(kept.length).toBeLessThanOrEqual(20);
+    expect(new Set(kept).size).toBe(kept.length);
+    expect((await gateway.fetch("/readyz")).status).toBe(200);
+    expect((await gateway.query(OutagePulse, {}, { viewer: superAdmin })).body.errors).toBeUndefined();
   });
 
   it("leaves no partial rollup rows when the connection drops mid-run, and the next run completes it", async () => {

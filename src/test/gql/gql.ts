@@ -39,6 +39,7 @@ type Documents = {
     "\n  query RollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        startedAt\n        finishedAt\n        rowsWritten\n        error\n      }\n    }\n  }\n": typeof types.RollupStatusDocument,
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": typeof types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": typeof types.OutageRollupDocument,
+    "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": typeof types.OutageRecordDocument,
     "\n  query TenantsTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": typeof types.TenantsTenantActivityDocument,
     "\n  query LateRowsUsage($tenantId: ID) {\n    usageMetrics(range: LAST_30_DAYS, tenantId: $tenantId) {\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": typeof types.LateRowsUsageDocument,
     "\n  mutation LateRowsRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": typeof types.LateRowsRollupDocument,
@@ -76,6 +77,7 @@ const documents: Documents = {
     "\n  query RollupStatus {\n    rollupStatus {\n      lastRolledUpDate\n      lagDays\n      recentRuns {\n        date\n        status\n        startedAt\n        finishedAt\n        rowsWritten\n        error\n      }\n    }\n  }\n": types.RollupStatusDocument,
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": types.OutageRollupDocument,
+    "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": types.OutageRecordDocument,
     "\n  query TenantsTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": types.TenantsTenantActivityDocument,
     "\n  query LateRowsUsage($tenantId: ID) {\n    usageMetrics(range: LAST_30_DAYS, tenantId: $tenantId) {\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": types.LateRowsUsageDocument,
     "\n  mutation LateRowsRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": types.LateRowsRollupDocument,
@@ -202,6 +204,10 @@ export function graphql(source: "\n  query OutagePulse {\n    platformPulse {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n"): (typeof documents)["\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
