@@ -3,7 +3,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, insertActivity, viewerWithoutRow, type ActivityRow } from "../test/factories";
-import { addDays, databaseToday, prng, rollUpThenAddLateRows, seedScenario, type Scenario } from "../test/scenario";
+import { addDays, databaseToday, prng, seedRolledUpScenario, seedScenario, type Scenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const FunnelQuery = graphql(`
@@ -139,8 +139,7 @@ describe("funnel", () => {
     let scenario: Scenario;
     beforeAll(async () => {
       const pool = gateway.db.pool;
-      scenario = await seedScenario(pool, seed);
-      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
+      scenario = await seedRolledUpScenario(pool, seed, (date) => gateway.rollup.runNow(date));
     });
 
     it.each([1, 7, 14, 90])("equals plain counts over all tenants and over each tenant, for days %i", async (days) => {

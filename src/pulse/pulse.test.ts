@@ -3,7 +3,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, createUser, insertActivity, insertProspects, viewerWithoutRow } from "../test/factories";
-import { addDays, databaseToday, rollUpThenAddLateRows, seedScenario } from "../test/scenario";
+import { addDays, databaseToday, seedRolledUpScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const PulseQuery = graphql(`
@@ -140,8 +140,7 @@ describe("platformPulse", () => {
     "equals plain SQL over the whole database after seedScenario(%i), rollups and late rows",
     async (seed) => {
       const pool = gateway.db.pool;
-      const scenario = await seedScenario(pool, seed);
-      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
+      await seedRolledUpScenario(pool, seed, (date) => gateway.rollup.runNow(date));
       const expected = await expectedPulse(pool);
       expect(expected.activeUsersToday).toBeGreaterThan(0);
       const { body, statements } = await pulse();

@@ -2,7 +2,7 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
 import { createTenant, createUser, insertActivity, viewerWithoutRow, type ActivityRow } from "../test/factories";
-import { addDays, databaseToday, rollUpThenAddLateRows, seedScenario } from "../test/scenario";
+import { addDays, databaseToday, seedRolledUpScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 
 const TenantActivityQuery = graphql(`
@@ -230,8 +230,7 @@ describe("tenantActivity", () => {
     "equals plain SQL over the whole database after seedScenario(%i), rollups and late rows",
     async (seed) => {
       const pool = gateway.db.pool;
-      const scenario = await seedScenario(pool, seed);
-      await rollUpThenAddLateRows(pool, scenario, seed, (date) => gateway.rollup.runNow(date));
+      const scenario = await seedRolledUpScenario(pool, seed, (date) => gateway.rollup.runNow(date));
       const expected = await expectedTenantActivity(pool);
       const ids = expected.map((tenant) => tenant.id);
       expect(ids).toEqual(expect.arrayContaining([...scenario.tenantIds, scenario.emptyTenantId]));

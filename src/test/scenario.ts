@@ -266,18 +266,18 @@ function sourceStatus(random: () => number, pick: <T>(items: readonly T[]) => T)
 }
 
 /**
- * Rolls up every third date of the 95 before today with `rollUp`, then inserts late rows on the twelve latest of those
+ * seedScenario(seed), then rolls up every third date of the 95 before today with `rollUp`, then inserts late rows on the twelve latest of those
  * (at 00:00:00.000 and 23:59:59.999 UTC; stage actions and an unknown one; the scenario's first tenant and its dangling
  * tenant id; its admin and a user with no users row) and UPDATEs one row of a rolled-up date. Answers that read the
  * rollup then mix rolled-up dates, the deltas of late rows on them, a stale date and dates never rolled up, while an
  * oracle over activity_log sees only rows.
  */
-export async function rollUpThenAddLateRows(
+export async function seedRolledUpScenario(
   pool: Pool,
-  scenario: Scenario,
   seed: number,
   rollUp: (date: string) => Promise<unknown>,
-): Promise<void> {
+): Promise<Scenario> {
+  const scenario = await seedScenario(pool, seed);
   const rolled = Array.from({ length: 32 }, (_, i) => addDays(scenario.today, -1 - 3 * i));
   for (const date of rolled) await rollUp(date);
   const random = prng(seed);
@@ -299,4 +299,5 @@ export async function rollUpThenAddLateRows(
                      AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC')`,
     [rolled[1]],
   );
+  return scenario;
 }

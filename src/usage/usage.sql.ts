@@ -99,8 +99,8 @@ export type UsageTenants = string | readonly string[] | null;
  * written with the date's rows), per-tenant figures
  * usage_metrics_daily_tenant_totals (one row per date and tenant), per-user
  * figures usage_metrics_daily through its covering (tenant_id, date) index,
- * summed per group right there (day NULL): a large tenant has hundreds of
- * users a day, and the callers want them per group. The raw side is a
+ * summed per group right there (day NULL, but for "dateUser"): a large
+ * tenant has hundreds of users a day, and the callers want them per group. The raw side is a
  * LATERAL per raw date so each is an index range scan on created_at (no scan
  * of the rest of the window). `count` goes to generate_series as a
  * plan-time constant, so the planner knows the window has `count` rows (the
