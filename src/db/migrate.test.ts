@@ -71,6 +71,35 @@ describe("migrations", () => {
     expect(rows).toEqual([{ name: "Kept" }]);
   });
 
+  it("let a platform whose tables allow undated rows write them; they count nowhere and mark no date", async () => {
+    const pool = gateway.db.pool;
+    // An adopted table as a platform may have it: the contract gives these columns a default, not NOT NULL.
+    await pool.query(`ALTER TABLE activity_log ALTER COLUMN created_at DROP NOT NULL;
+      ALTER TABLE prospects ALTER COLUMN updated_at DROP NOT NULL`);
+    const counts = async () =>
+      (
+        await pool.query(`SELECT (SELECT count(*) FROM usage_deltas)::int AS deltas,
+          (SELECT count(*) FROM usage_stale_dates)::int AS stale,
+          (SELECT count(*) FROM enrichment_health_deltas)::int AS health`)
+      ).rows[0];
+    const before = await counts();
+    const tenant = "0d000000-0000-4000-8000-000000000002";
+    await pool.query(
+      `INSERT INTO activity_log (tenant_id, user_id, action_type, created_at) VALUES ($1, $1, 'login', NULL)`,
+      [tenant],
+    );
+    await pool.query(`UPDATE activity_log SET action_type = 'csv_exported' WHERE tenant_id = $1`, [tenant]);
+    await pool.query(`DELETE FROM activity_log WHERE tenant_id = $1`, [tenant]);
+    await pool.query(
+      `INSERT INTO prospects (id, tenant_id, full_name, enrichment_status, enrichment_source_status, updated_at)
+       VALUES ($1, $1, 'Undated', 'failed', '{"exa": "failed"}', NULL)`,
+      [tenant],
+    );
+    await pool.query(`UPDATE prospects SET enrichment_source_status = '{"exa": "complete"}' WHERE id = $1`, [tenant]);
+    await pool.query(`DELETE FROM prospects WHERE id = $1`, [tenant]);
+    expect(await counts()).toEqual(before);
+  });
+
   it("can run from several replicas at once", async () => {
     await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
     const results = await Promise.all([applyMigrations(gateway.db.pool), applyMigrations(gateway.db.pool)]);

@@ -20,8 +20,10 @@ CREATE TABLE IF NOT EXISTS "enrichment_health_deltas" (
 );
 CREATE INDEX IF NOT EXISTS "enrichment_health_deltas_date_idx" ON "enrichment_health_deltas" ("date");
 
--- Each entry of `rows`' enrichment_source_status as (date, source, success, failed, seen), signed by `sign`.
--- A column value that is not a JSON object has no entries.
+-- Each entry of a row version's enrichment_source_status as (date, source, success, failed, seen), signed by
+-- `sign`. A column value that is not a JSON object has no entries, and neither has a row without updated_at (an
+-- adopted platform table may allow one): it falls on no date, so no window counts it, and a platform's write of
+-- such a row must not fail on this table's NOT NULL date.
 CREATE OR REPLACE FUNCTION "enrichment_health_entries"("updated_at" timestamptz, "status" jsonb, "sign" integer)
 RETURNS TABLE ("date" date, "source" text, "success" integer, "failed" integer, "seen" integer)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -30,6 +32,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
          CASE WHEN coalesce(e.value -> 'status', e.value) = '"failed"' THEN sign ELSE 0 END,
          sign
     FROM jsonb_each(CASE WHEN jsonb_typeof(status) = 'object' THEN status ELSE '{}' END) AS e
+   WHERE updated_at IS NOT NULL
 $$;
 
 CREATE OR REPLACE FUNCTION "record_enrichment_health_inserted"() RETURNS trigger LANGUAGE plpgsql AS $$
