@@ -17,6 +17,7 @@ import { graphql } from "../src/test/gql";
 import { RollupRunRollupDocument, ViewerDocument } from "../src/test/gql/graphql";
 import {
   admin,
+  benchPool,
   benchTokens,
   exitWith,
   logFailure,
@@ -411,12 +412,10 @@ async function main(): Promise<number> {
   log(`database ${dbName}${reused ? " (reused)" : ""}`);
   // JIT off for the reference and naive statements: on this server it compiles for 0.3-3 s per
   // statement, more than the queries take; the gateway runs with the server's settings.
-  const pool = new pg.Pool({
-    connectionString: dbUrl,
-    max: 4,
-    application_name: "gateway-bench",
-    options: "-c jit=off",
-  });
+  const pool = benchPool(
+    { connectionString: dbUrl, max: 4, application_name: "gateway-bench", options: "-c jit=off" },
+    log,
+  );
   let gateway: GatewayProcess | null = null;
   const stopAll = async () => {
     await gateway?.stop();

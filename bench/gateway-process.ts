@@ -30,6 +30,17 @@ export async function admin(url: string, sql: string): Promise<number> {
   }
 }
 
+/**
+ * A pool on the bench's database. An idle client's error (the server ending its session, as DROP DATABASE ... WITH
+ * (FORCE) does to a socket that pool.end() has let go of but not yet closed) is reported, not thrown: without a
+ * listener pg-pool re-emits it as an unhandled 'error' and the process dies after its work is done.
+ */
+export function benchPool(config: pg.PoolConfig, log: (line: string) => void): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on("error", (error) => log(`an idle database connection ended: ${error.message}`));
+  return pool;
+}
+
 // ---------------------------------------------------------------- the gateway, as a child process
 
 export interface GatewayProcess {

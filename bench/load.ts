@@ -9,12 +9,12 @@
 import { loadavg, cpus } from "node:os";
 import autocannon from "autocannon";
 import { print } from "graphql";
-import pg from "pg";
 import { applyMigrations } from "../src/db/migrate";
 import { RollupRunRollupDocument, RollupStatusDocument, ViewerDocument } from "../src/test/gql/graphql";
 import { generate, insertLateRows, scaleFor } from "./generate";
 import {
   admin,
+  benchPool,
   benchTokens,
   exitWith,
   lastOutput,
@@ -98,7 +98,7 @@ async function main(): Promise<number> {
   const dbName = `gateway_load_${process.pid}`;
   const dbUrl = withDatabase(serverUrl, dbName);
   await admin(serverUrl, `CREATE DATABASE "${dbName}"`);
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 2, application_name: "gateway-load" });
+  const pool = benchPool({ connectionString: dbUrl, max: 2, application_name: "gateway-load" }, log);
   let gateway: GatewayProcess | null = null;
   const stopAll = async () => {
     await gateway?.stop();
