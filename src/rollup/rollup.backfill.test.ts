@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { Pool } from "pg";
 import { addDays } from "../test/scenario";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
+import { until } from "../test/until";
 import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "./rollup.fixtures";
 
 const ROOT = join(__dirname, "..", "..");
@@ -43,14 +44,6 @@ function backfill(url: string, args: string[]): Backfill {
     }),
   );
   return { lines, exited, interrupt: () => child.kill("SIGINT") };
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const onPostgres = serverUrl ? describe : describe.skip;

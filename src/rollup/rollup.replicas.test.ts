@@ -4,6 +4,7 @@ import { Pool } from "pg";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
 import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "./rollup.fixtures";
 import { addDays } from "../test/scenario";
+import { until } from "../test/until";
 import { ABANDONED_ERROR } from "./rollup.sql";
 
 const ROOT = join(__dirname, "..", "..");
@@ -42,20 +43,6 @@ async function startReplica(url: string, id: string, env: Record<string, string>
     void exited.then((code) => reject(new Error(`replica ${id} exited with ${code}: ${output}`)));
   });
   return { id, child, exited };
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const onPostgres = serverUrl ? describe : describe.skip;

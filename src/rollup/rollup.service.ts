@@ -197,7 +197,8 @@ export class RollupService {
   /** Nightly upkeep beside the run, in its own statement: a failure is logged and leaves the counts exact, only larger. */
   private async compactEnrichmentHealth(client: PoolClient): Promise<void> {
     try {
-      await compactEnrichmentHealth(client);
+      const folded = await compactEnrichmentHealth(client);
+      if (folded > 0) this.deps.log.info({ folded }, "enrichment health deltas folded");
     } catch (error) {
       this.deps.log.warn({ err: error }, "enrichment health compaction failed; the next run retries it");
     }

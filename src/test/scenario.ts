@@ -266,11 +266,11 @@ function sourceStatus(random: () => number, pick: <T>(items: readonly T[]) => T)
 }
 
 /**
- * seedScenario(seed), then rolls up every third date of the 95 before today with `rollUp`, then inserts late rows on the twelve latest of those
- * (at 00:00:00.000 and 23:59:59.999 UTC; stage actions and an unknown one; the scenario's first tenant and its dangling
- * tenant id; its admin and a user with no users row) and UPDATEs one row of a rolled-up date. Answers that read the
- * rollup then mix rolled-up dates, the deltas of late rows on them, a stale date and dates never rolled up, while an
- * oracle over activity_log sees only rows.
+ * seedScenario(seed), then a rollup (with `rollUp`) of every third date of the 95 before today, then late rows on
+ * the twelve latest of those (at 00:00:00.000 and 23:59:59.999 UTC; stage actions and an unknown one; the scenario's
+ * first tenant and its dangling tenant id; its admin and a user with no users row), then an UPDATE of one row of a
+ * rolled-up date. Answers that read the rollup then mix rolled-up dates, the deltas of late rows on them, a stale
+ * date and dates never rolled up, while an oracle over activity_log sees only rows.
  */
 export async function seedRolledUpScenario(
   pool: Pool,
