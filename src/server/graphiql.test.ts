@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Kind, parse } from "graphql";
 import { decodeJwt } from "jose";
@@ -9,7 +9,7 @@ import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
 import { startTestGateway, useTestGateway, type TestGateway } from "../test/test-gateway";
 import { DASHBOARD_TABS } from "./graphiql";
 
-/** Debian's chromium (installed by .ci/run); its own networking is off, so any outside request would show. */
+/** Debian's chromium (`npm test` installs it where it may: scripts/ensure-chromium.js); its own networking is off, so any outside request would show. */
 const CHROMIUM = "/usr/bin/chromium";
 const FLAGS = [
   "--headless",
@@ -34,6 +34,8 @@ let embedded: TestGateway;
 let production: TestGateway;
 const started: TestGateway[] = [];
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`the browser test needs Debian's chromium at ${CHROMIUM}: apt-get install chromium`);
   const start = async (env: Record<string, string>) => started[started.push(await startTestGateway(env)) - 1];
   [browser, embedded, production] = await Promise.all([
     chromium.launch({ executablePath: CHROMIUM, args: FLAGS }),
