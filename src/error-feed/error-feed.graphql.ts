@@ -1,11 +1,10 @@
-import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { DateTimeScalar } from "../server/scalars";
-import { userNameLoader } from "../viewer/viewer.sql";
-import { readErrorFeedPage, tenantNameLoader } from "./error-feed.sql";
+import { readErrorFeedPage } from "./error-feed.sql";
 
 // simpleResolvers: these fields are plain properties with no middleware or auth of their own, so graphql-js
 // reads them directly instead of through type-graphql's per-field wrapper (thousands of fields per answer).
@@ -40,11 +39,14 @@ export class FailedEnrichment {
   @Field(() => String)
   fullName!: string;
 
-  /** prospects.user_id, for userName. */
-  userId!: string | null;
+  @Field(() => String, { nullable: true, description: "users.full_name of prospects.user_id; null if unknown." })
+  userName!: string | null;
 
   @Field(() => ID)
   tenantId!: string;
+
+  @Field(() => String, { nullable: true, description: "tenants.name; null if unknown." })
+  tenantName!: string | null;
 
   @Field(() => String)
   enrichmentStatus!: string;
@@ -75,7 +77,7 @@ export class ErrorFeed {
   limit!: number;
 }
 
-@Resolver(() => FailedEnrichment)
+@Resolver()
 export class ErrorFeedResolver {
   @Query(() => ErrorFeed, {
     description:
@@ -92,18 +94,5 @@ export class ErrorFeedResolver {
     if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
     if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");
     return { ...(await readErrorFeedPage(ctx.db, { limit, page })), page, limit };
-  }
-
-  @FieldResolver(() => String, {
-    nullable: true,
-    description: "users.full_name of prospects.user_id; null if unknown.",
-  })
-  userName(@Root() item: FailedEnrichment, @Ctx() ctx: Context): Promise<string | null> | null {
-    return item.userId === null ? null : ctx.loader(userNameLoader).load(item.userId);
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: "tenants.name; null if unknown." })
-  tenantName(@Root() item: FailedEnrichment, @Ctx() ctx: Context): Promise<string | null> {
-    return ctx.loader(tenantNameLoader).load(item.tenantId);
   }
 }
