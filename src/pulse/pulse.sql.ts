@@ -1,5 +1,5 @@
 import type { Database } from "../db/database";
-import { usageRows, windowBounds } from "../usage/usage.sql";
+import { activeUsersPerDay, windowBounds } from "../usage/usage.sql";
 
 export interface PlatformPulseRow {
   totalProspects: number;
@@ -17,10 +17,10 @@ const lastEightDays = windowBounds({ days: 8 });
  * PlatformPulse (contract): prospect counts and daily active users over every
  * row, whatever its tenant. numeric round() rounds half away from zero. The
  * prospect counts are index-only scans of prospects (enrichment_status); a
- * user is active on a date when usageRows has a row for them there (any
- * activity_log row makes one, an unknown action type too), so rolled-up dates
- * read the rollup and its deltas, raw rows only where they must. A date with
- * no row adds 0 to the mean.
+ * user is active on a date when they have an activity_log row there (an
+ * unknown action type too): activeUsersPerDay, which reads a rolled-up date's
+ * count and its deltas, raw rows only where it must. A date with no row adds
+ * 0 to the mean.
  */
 export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow> {
   const [row] = await db.prisma.$queryRaw<PlatformPulseRow[]>`
@@ -30,14 +30,11 @@ export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow>
              count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed
         FROM prospects
     ),
-    ${usageRows(lastEightDays, { tenants: null, by: "dateUser" })},
-    daily_active AS (
-      SELECT day AS date, count(DISTINCT user_id) AS users FROM usage_rows GROUP BY day
-    ),
+    ${activeUsersPerDay(lastEightDays)},
     active AS (
-      SELECT coalesce(sum(users) FILTER (WHERE date = (now() AT TIME ZONE 'UTC')::date), 0)::int AS today,
-             coalesce(sum(users) FILTER (WHERE date < (now() AT TIME ZONE 'UTC')::date), 0) AS before_today
-        FROM daily_active
+      SELECT coalesce(sum(users) FILTER (WHERE day = (now() AT TIME ZONE 'UTC')::date), 0)::int AS today,
+             coalesce(sum(users) FILTER (WHERE day < (now() AT TIME ZONE 'UTC')::date), 0) AS before_today
+        FROM active_users
     )
     SELECT p.total AS "totalProspects",
            p.enriched AS "enrichedProspects",

@@ -73,13 +73,13 @@ export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
 
 /**
  * The oracle of D's totals rows: plain sums over all of D's activity_log rows
- * (usage_metrics_daily_totals), or per tenant (usage_metrics_daily_tenant_totals);
- * none for a day without rows.
+ * and their distinct users (usage_metrics_daily_totals), or sums per tenant
+ * (usage_metrics_daily_tenant_totals); none for a day without rows.
  */
 export async function expectedTotalsRows(pool: Pool, date: string, perTenant = false): Promise<unknown[]> {
   const tenant = perTenant ? "tenant_id::text AS tenant_id," : "";
   const { rows } = await pool.query(
-    `SELECT ${tenant} ${ORACLE_COUNTS}
+    `SELECT ${tenant} ${ORACLE_COUNTS} ${perTenant ? "" : ", count(DISTINCT user_id)::int AS active_users"}
        FROM activity_log
       WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
       GROUP BY ${perTenant ? "tenant_id" : "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"}
@@ -93,6 +93,7 @@ export async function totalsRows(pool: Pool, date: string, perTenant = false): P
   const { rows } = await pool.query(
     `SELECT ${perTenant ? "tenant_id::text AS tenant_id," : ""} total_logins, searches_executed, profiles_viewed,
             profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches
+            ${perTenant ? "" : ", active_users"}
        FROM ${perTenant ? "usage_metrics_daily_tenant_totals" : "usage_metrics_daily_totals"}
       WHERE date = $1::date ORDER BY 1`,
     [date],

@@ -86,7 +86,7 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
  * activity_log rows created on D (UTC), D's usage_metrics_daily_tenant_totals
  * rows their sums per tenant and its usage_metrics_daily_totals row their
- * sums, in one statement: the GROUP BY is computed once and serves the
+ * sums and distinct users, in one statement: the GROUP BY is computed once and serves the
  * upserts, the deletes of pairs and tenants with no rows on D any more
  * (anti-joins, not lookups in activity_log per row) and the totals (none
  * when D has no rows).
@@ -146,14 +146,16 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
        DELETE FROM usage_metrics_daily_totals WHERE date = $1::date AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (
        INSERT INTO usage_metrics_daily_totals AS t (date, total_logins, searches_executed, profiles_viewed,
-              profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
+              profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches, active_users)
        SELECT $1::date, sum(total_logins), sum(searches_executed), sum(profiles_viewed), sum(profiles_enriched),
-              sum(csv_exports), sum(lists_created), sum(personas_created), sum(lookalike_searches)
+              sum(csv_exports), sum(lists_created), sum(personas_created), sum(lookalike_searches),
+              count(DISTINCT user_id)
          FROM counts HAVING count(*) > 0
        ON CONFLICT (date) DO UPDATE SET (total_logins, searches_executed, profiles_viewed, profiles_enriched,
-              csv_exports, lists_created, personas_created, lookalike_searches)
+              csv_exports, lists_created, personas_created, lookalike_searches, active_users)
             = (EXCLUDED.total_logins, EXCLUDED.searches_executed, EXCLUDED.profiles_viewed, EXCLUDED.profiles_enriched,
-               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches)
+               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches,
+               EXCLUDED.active_users)
      )
      SELECT count(*)::int AS written FROM written`,
     [date],

@@ -81,14 +81,54 @@ function summedColumns(alias: string): Prisma.Sql {
 }
 
 /**
- * What one usage_rows row stands for: a date ("date", the per-date series), a user on a date ("dateUser", its
- * presence says the user was active that day), or a user, a tenant or a (tenant, user) pair summed over the window
- * (day NULL on rolled-up dates).
+ * What one usage_rows row stands for: a date ("date", the per-date series), or a user, a tenant or a (tenant, user)
+ * pair summed over the window (day NULL on rolled-up dates).
  */
-export type UsageGrouping = "date" | "dateUser" | "user" | "tenant" | "tenantUser";
+export type UsageGrouping = "date" | "user" | "tenant" | "tenantUser";
 
 /** One tenant, the tenants of a list, or every row whatever its tenant (null). */
 export type UsageTenants = string | readonly string[] | null;
+
+/** CTE `days`: the `count` dates from `start`, each with its source (usageDateSource). */
+function usageDays({ start, count }: { start: Prisma.Sql; count: Prisma.Sql }): Prisma.Sql {
+  return Prisma.sql`
+    days AS (
+      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
+      FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
+    )`;
+}
+
+/**
+ * CTEs `days` and `active_users` (day, users): per date, the distinct user_ids with a usage row there (any
+ * activity_log row makes one, an unknown action type too), whatever their tenant, from usageRows' sources in one
+ * snapshot. A rolled-up date reads the count its rollup wrote (or counts its rows, for totals written before
+ * migration 20261203003000) plus its deltas' users that its rows do not hold; a 'deltas' date counts its deltas'
+ * users, a 'raw' date its activity_log rows' users.
+ */
+export function activeUsersPerDay(window: { start: Prisma.Sql; count: Prisma.Sql }): Prisma.Sql {
+  return Prisma.sql`
+    ${usageDays(window)},
+    active_users (day, users) AS (
+      SELECT days.day,
+             coalesce(t.active_users,
+                      (SELECT count(DISTINCT m.user_id) FROM usage_metrics_daily m WHERE m.date = days.day))
+             + (SELECT count(DISTINCT d.user_id) FROM usage_deltas d
+                 WHERE d.date = days.day
+                   AND NOT EXISTS (SELECT 1 FROM usage_metrics_daily m WHERE m.date = days.day AND m.user_id = d.user_id))
+      FROM days LEFT JOIN usage_metrics_daily_totals t ON t.date = days.day
+      WHERE days.source = 'rollup'
+      UNION ALL
+      SELECT days.day, (SELECT count(DISTINCT d.user_id) FROM usage_deltas d WHERE d.date = days.day)
+      FROM days
+      WHERE days.source = 'deltas'
+      UNION ALL
+      SELECT days.day, (SELECT count(DISTINCT a.user_id) FROM activity_log a
+                         WHERE a.created_at >= (days.day::timestamp AT TIME ZONE 'UTC')
+                           AND a.created_at < ((days.day + 1)::timestamp AT TIME ZONE 'UTC'))
+      FROM days
+      WHERE days.source = 'raw'
+    )`;
+}
 
 /**
  * CTEs `days` (the `count` dates from `start`, each with its source, see
@@ -99,7 +139,7 @@ export type UsageTenants = string | readonly string[] | null;
  * written with the date's rows), per-tenant figures
  * usage_metrics_daily_tenant_totals (one row per date and tenant), per-user
  * figures usage_metrics_daily through its covering (tenant_id, date) index,
- * summed per group right there (day NULL, but for "dateUser"): a large
+ * summed per group right there (day NULL, but for "date"): a large
  * tenant has hundreds of users a day, and the callers want them per group. The raw side is a
  * LATERAL per raw date so each is an index range scan on created_at (no scan
  * of the rest of the window). `count` goes to generate_series as a
@@ -111,8 +151,8 @@ export function usageRows(
   { tenants, by }: { tenants: UsageTenants; by: UsageGrouping },
 ): Prisma.Sql {
   const byTenant = by === "tenant" || by === "tenantUser";
-  const byUser = by === "user" || by === "tenantUser" || by === "dateUser";
-  const byDate = by === "date" || by === "dateUser";
+  const byUser = by === "user" || by === "tenantUser";
+  const byDate = by === "date";
   const keys = (alias: string) =>
     Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`);
   const groups = (alias: string, withDate = false) => {
@@ -132,10 +172,7 @@ export function usageRows(
       : Prisma.sql`usage_metrics_daily_totals`;
   const rolledUpDay = byDate ? Prisma.sql`m.date` : Prisma.sql`NULL::date`;
   return Prisma.sql`
-    days AS (
-      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
-      FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
-    ),
+    ${usageDays({ start, count })},
     usage_rows (day, tenant_id, user_id, total_logins, searches_executed, profiles_viewed, profiles_enriched,
       csv_exports, lists_created, personas_created, lookalike_searches) AS (
       SELECT ${rolledUpDay} AS day, ${keys("m")}, ${summedColumns("m")}
