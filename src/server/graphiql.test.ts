@@ -7,6 +7,7 @@ import { Role } from "../auth/role";
 import { DEMO_USERS } from "../db/seed";
 import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
 import { startTestGateway, useTestGateway, type TestGateway } from "../test/test-gateway";
+import { until } from "../test/until";
 import { DASHBOARD_TABS } from "./graphiql";
 
 /** Debian's chromium (`npm test` installs it where it may: scripts/ensure-chromium.js); its own networking is off, so any outside request would show. */
@@ -96,8 +97,16 @@ it("opens on a tab per dashboard and, in the embedded demo, the demo super admin
   expect(decodeJwt(token)).toMatchObject({ sub: DEMO_USERS.super_admin.id, app_metadata: { role: "super_admin" } });
 
   await page.locator(".graphiql-tab-button", { hasText: /^DashboardUsage$/ }).click();
-  // React switches the editors after the click returns: executing before then would run the previous tab.
+  // React switches the editors after the click returns, and GraphiQL reads the operation's name from the new text
+  // after a debounce: executing before both would send the previous tab's operationName ("Unknown operation").
   await page.locator(".graphiql-query-editor").filter({ hasText: "usageMetrics(" }).waitFor();
+  const queryEditor = page.locator(".graphiql-query-editor .CodeMirror");
+  await until("GraphiQL to read the DashboardUsage tab's operation name", async () =>
+    queryEditor.evaluate(
+      (el) =>
+        (el as unknown as { CodeMirror: { operationName?: string } }).CodeMirror.operationName === "DashboardUsage",
+    ),
+  );
   expect(await editorValue(headersEditor(page))).toContain(token);
   await page.locator(".graphiql-execute-button").click();
   const result = page.locator(".result-window");
