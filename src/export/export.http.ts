@@ -239,6 +239,7 @@ async function execute(
     operation: context.report.operation,
     status,
     errorCodes: context.report.errorCodes,
+    executor: context.report.executor,
     viewer: viewer?.id,
   });
   if (first && code)

@@ -16,7 +16,12 @@ export interface Context {
   requestId: string;
   log: Logger;
   /** Filled in as Apollo resolves the request, for the request's log line and metrics. */
-  report: { operation?: string; errorCodes: string[] };
+  report: {
+    operation?: string;
+    errorCodes: string[];
+    /** Which engine executed the operation (src/server/jit.ts); unset when nothing ran (a parse error). */
+    executor?: "compiled" | "graphql-js";
+  };
   /** This request's instance of a loader, created on first use; nothing is cached across requests. */
   loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V>;
 }

@@ -17,6 +17,7 @@ import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
 import { demoGraphiqlOptions } from "./graphiql";
 import { createRequestHandler } from "./http";
+import { jitExecution } from "./jit";
 import { queryLimits } from "./limits";
 import { createMetrics } from "./metrics";
 import { errorReportingPlugin } from "./plugins";
@@ -50,7 +51,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const httpServer: Server = createServer();
   const limits = queryLimits({ production: config.production });
   const apollo = new ApolloServer<Context>({
-    schema: await buildGatewaySchema(),
+    gateway: jitExecution(await buildGatewaySchema()),
     formatError: formatError(config.production),
     includeStacktraceInErrorResponses: !config.production,
     introspection: true,

@@ -114,6 +114,7 @@ async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId,
     operation: context?.report.operation,
     status,
     errorCodes: context?.report.errorCodes ?? [],
+    executor: context?.report.executor,
     viewer: viewer?.id,
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);

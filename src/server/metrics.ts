@@ -6,6 +6,7 @@ export interface RequestObservation {
   operation: string | undefined;
   status: number;
   errorCodes: readonly string[];
+  executor: "compiled" | "graphql-js" | undefined;
   statements: number;
   seconds: number;
 }
@@ -34,6 +35,12 @@ export function createMetrics(db: Database): Metrics {
     help: "GraphQL request latency",
     labelNames: ["operation"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const executions = new Counter({
+    name: "gateway_graphql_executions_total",
+    help: "Operations executed, by engine: compiled (graphql-jit, a document seen before) or graphql-js",
+    labelNames: ["executor"],
     registers: [registry],
   });
   const statements = new Histogram({
@@ -80,6 +87,7 @@ export function createMetrics(db: Database): Metrics {
       requests.inc({ operation, outcome: outcomeOf(observation) });
       latency.observe({ operation }, observation.seconds);
       statements.observe(observation.statements);
+      if (observation.executor) executions.inc({ executor: observation.executor });
     },
   };
 }

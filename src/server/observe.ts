@@ -4,7 +4,7 @@ import type { Logger } from "../logger";
 import type { Metrics, RequestObservation } from "./metrics";
 
 /** How a route's GraphQL execution ended: what its observation needs besides the time and the statements. */
-export type RequestOutcome = Pick<RequestObservation, "operation" | "status" | "errorCodes"> & {
+export type RequestOutcome = Pick<RequestObservation, "operation" | "status" | "errorCodes" | "executor"> & {
   viewer: string | undefined;
 };
 
