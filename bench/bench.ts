@@ -75,7 +75,7 @@ function parseOptions(argv: string[]): Options {
     allowMissing: flags.has("--allow-missing"),
     iterations: value("--iterations") ?? (smoke ? 3 : 30),
     warmup: value("--warmup") ?? (smoke ? 1 : 3),
-    rollupIterations: smoke ? 2 : 10,
+    rollupIterations: smoke ? 2 : 20,
     throughputSeconds: value("--seconds") ?? (smoke ? 1 : 10),
     budgetMs: smoke ? 5_000 : 20_000,
   };
