@@ -103,7 +103,9 @@ function usageDays({ start, count }: { start: Prisma.Sql; count: Prisma.Sql }): 
  * activity_log row makes one, an unknown action type too), whatever their tenant, from usageRows' sources in one
  * snapshot. A rolled-up date reads the count its rollup wrote (or counts its rows, for totals written before
  * migration 20261203003000) plus its deltas' users that its rows do not hold; a 'deltas' date counts its deltas'
- * users, a 'raw' date its activity_log rows' users.
+ * users, a 'raw' date its activity_log rows' users. Only a date with deltas reads its rows, in one pass of the
+ * primary key merged with its deltas' users. An index on (date, user_id) would make that a probe per user, but the
+ * rollup's re-runs of a date (each update a new version in every index) then slowed its own anti-join on that index.
  */
 export function activeUsersPerDay(window: { start: Prisma.Sql; count: Prisma.Sql }): Prisma.Sql {
   return Prisma.sql`

@@ -9,7 +9,3 @@ ALTER TABLE "usage_metrics_daily_totals" ADD COLUMN IF NOT EXISTS "active_users"
 UPDATE "usage_metrics_daily_totals" t
    SET "active_users" = (SELECT count(DISTINCT m."user_id") FROM "usage_metrics_daily" m WHERE m."date" = t."date")
  WHERE t."active_users" IS NULL;
-
--- A late row's user on a rolled-up date adds to it unless that date's rows
--- already hold the user, under any tenant: one index probe per delta row.
-CREATE INDEX IF NOT EXISTS "usage_metrics_daily_date_user_id_idx" ON "usage_metrics_daily" ("date", "user_id");
