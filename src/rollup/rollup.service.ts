@@ -170,8 +170,8 @@ export class RollupService {
       const started = Date.now();
       try {
         await client.query("BEGIN");
-        await clearStaleMark(client, request.date);
-        const rowsWritten = await writeDailyCounts(client, request.date);
+        const { wasStale } = await clearStaleMark(client, request.date);
+        const rowsWritten = await writeDailyCounts(client, request.date, { wasStale });
         const run = await finishRun(client, runId, rowsWritten);
         await client.query("COMMIT");
         log.info(

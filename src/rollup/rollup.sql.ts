@@ -78,8 +78,9 @@ export async function insertRunningRun(
  * mark (migration 20261201001000) so this waits for it, and the statement
  * that counts takes its snapshot after.
  */
-export async function clearStaleMark(client: ClientBase, date: string): Promise<void> {
-  await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
+export async function clearStaleMark(client: ClientBase, date: string): Promise<{ wasStale: boolean }> {
+  const { rowCount } = await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
+  return { wasStale: (rowCount ?? 0) > 0 };
 }
 
 /**
@@ -94,9 +95,17 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * types count nowhere, but a pair whose rows are all unknown still gets its
  * (all-zero) row: it has rows. D's usage_deltas go in the same statement, so
  * a delta is deleted exactly when its rows are in the snapshot counted
- * (migration 20261201004000). Returns the number of (tenant, user) rows written.
+ * (migration 20261201004000). The anti-joins are skipped when D was clean
+ * (`wasStale` false, and usageDateSource's 'rollup', the rule the reads
+ * trust): since a run that absorbed its deltas only INSERTs touched D, so no
+ * pair or tenant can have lost its rows. Returns the number of (tenant, user)
+ * rows written.
  */
-export async function writeDailyCounts(client: ClientBase, date: string): Promise<number> {
+export async function writeDailyCounts(
+  client: ClientBase,
+  date: string,
+  { wasStale }: { wasStale: boolean },
+): Promise<number> {
   const { rows } = await client.query<{ written: number }>(
     `WITH counts AS (
        SELECT tenant_id, user_id, ${actionCounts.text}
@@ -104,9 +113,11 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
         WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
           AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
         GROUP BY tenant_id, user_id
+     ), clean AS MATERIALIZED (
+       SELECT NOT $2::boolean AND ${usageDateSource(Prisma.raw("$1::date")).text} = 'rollup' AS yes
      ), vanished AS (
        DELETE FROM usage_metrics_daily m
-        WHERE m.date = $1::date
+        WHERE m.date = $1::date AND NOT (SELECT yes FROM clean)
           AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.tenant_id = m.tenant_id AND c.user_id = m.user_id)
      ), written AS (
        INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, total_logins, searches_executed,
@@ -132,7 +143,8 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
          FROM counts GROUP BY tenant_id
      ), vanished_tenants AS (
        DELETE FROM usage_metrics_daily_tenant_totals t
-        WHERE t.date = $1::date AND NOT EXISTS (SELECT 1 FROM tenant_counts c WHERE c.tenant_id = t.tenant_id)
+        WHERE t.date = $1::date AND NOT (SELECT yes FROM clean)
+          AND NOT EXISTS (SELECT 1 FROM tenant_counts c WHERE c.tenant_id = t.tenant_id)
      ), tenant_totals AS (
        INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, total_logins, searches_executed,
               profiles_viewed, profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
@@ -158,7 +170,7 @@ export async function writeDailyCounts(client: ClientBase, date: string): Promis
                EXCLUDED.active_users)
      )
      SELECT count(*)::int AS written FROM written`,
-    [date],
+    [date, wasStale],
   );
   return rows[0].written;
 }
