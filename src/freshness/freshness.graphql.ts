@@ -36,8 +36,7 @@ export class Freshness {
       "pulse's active users and the funnel in mode EVENTS, the dates without a current rollup (today, and any date " +
       "not rolled up or touched since); for the funnel in mode USERS, which reads the raw rows, and enrichment " +
       "health, whose counts triggers keep current at every write to prospects, every date of the window. Late " +
-      "inserts on a " +
-      "rolled-up date do not make it live: they are added to its rollup as they are written.",
+      "inserts on a rolled-up date do not make it live: they are added to its rollup as they are written.",
   })
   liveDates!: string[];
 

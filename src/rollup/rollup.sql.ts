@@ -87,10 +87,10 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
  * activity_log rows created on D (UTC), D's usage_metrics_daily_tenant_totals
  * rows their sums per tenant and its usage_metrics_daily_totals row their
- * sums and distinct users, in one statement: the GROUP BY is computed once and serves the
- * upserts, the deletes of pairs and tenants with no rows on D any more
- * (anti-joins, not lookups in activity_log per row) and the totals (none
- * when D has no rows).
+ * sums and distinct users, in one statement: the GROUP BY is computed once
+ * and serves the upserts, the deletes of pairs and tenants with no rows on D
+ * any more (anti-joins, not lookups in activity_log per row) and the totals
+ * (none when D has no rows).
  * The branches touch disjoint rows, as one statement must. Unknown action
  * types count nowhere, but a pair whose rows are all unknown still gets its
  * (all-zero) row: it has rows. D's usage_deltas go in the same statement, so
