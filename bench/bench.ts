@@ -1,5 +1,5 @@
 /**
- * Issue 6's benchmark. `npm run bench -- --rows 1000000` (default), `--smoke`
+ * Issue 6's benchmark, and issue 12's hostile neighbour. `npm run bench -- --rows 1000000` (default), `--smoke`
  * (CI: tiny scale, seconds, writes no BENCHMARKS.md), `--keep` (keep the
  * database) and `--reuse` (use a kept one). DATABASE_URL names a PostgreSQL
  * server; the bench creates its own database there and drops it at the end.
@@ -14,13 +14,14 @@ import { print, type DocumentNode } from "graphql";
 import pg from "pg";
 import { applyMigrations } from "../src/db/migrate";
 import { graphql } from "../src/test/gql";
-import { RollupRunRollupDocument, ViewerDocument } from "../src/test/gql/graphql";
+import { RollupRunRollupDocument, UsageMetricsFullDocument, ViewerDocument } from "../src/test/gql/graphql";
 import {
   admin,
   benchPool,
   benchTokens,
   exitWith,
   logFailure,
+  RAISED_BUDGETS,
   startGateway,
   withDatabase,
   type GatewayProcess,
@@ -32,6 +33,8 @@ import {
   missedTargets,
   renderSection,
   summarize,
+  type AttackOutcomes,
+  type HostileResult,
   type QuestionResult,
   type RollupResult,
   type ScaleReport,
@@ -52,6 +55,8 @@ interface Options {
   throughputSeconds: number;
   /** Time one variant of one question may take, beyond its minimum of 3 rounds. */
   budgetMs: number;
+  /** Each phase of the hostile neighbour: A idle, then A attacking. */
+  hostileSeconds: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -78,6 +83,7 @@ function parseOptions(argv: string[]): Options {
     rollupIterations: smoke ? 2 : 20,
     throughputSeconds: value("--seconds") ?? (smoke ? 1 : 10),
     budgetMs: smoke ? 5_000 : 20_000,
+    hostileSeconds: smoke ? 1 : 15,
   };
 }
 
@@ -223,7 +229,7 @@ interface Run {
   options: Options;
   pool: pg.Pool;
   client: GraphQLClient;
-  tokens: Record<Question["viewer"], string>;
+  tokens: Record<Question["viewer"] | "neighbourAdmin", string>;
   subject: Subject;
   problems: string[];
 }
@@ -386,6 +392,150 @@ async function throughput(
   return results;
 }
 
+// ---------------------------------------------------------------- hostile neighbour (issue 12)
+
+const COUNTERS =
+  "totalLogins searchesExecuted profilesViewed profilesEnriched csvExports listsCreated personasCreated lookalikeSearches";
+
+/** The attack of issue 12 came from ten concurrent clients. */
+const HOSTILE_ATTACKERS = 10;
+
+/** Issue 12's attack as it was sent: six year-long windows in aliases. */
+const ALIASED_YEARS = `query HostileAliasedYears($from: Date!, $to: Date!) {
+  ${Array.from({ length: 6 }, (_, i) => `y${i}: usageMetrics(from: $from, to: $to) { daily { date ${COUNTERS} } totals { ${COUNTERS} } }`).join("\n  ")}
+}`;
+
+/** The heaviest request the cost limit admits (cost.ts: 366 dates, three statements, every field): A's loop. */
+const HEAVIEST_ADMITTED = `query HostileHeaviest($from: Date!, $to: Date!) {
+  usageMetrics(from: $from, to: $to, granularity: WEEK) {
+    startDate endDate
+    daily { date ${COUNTERS} }
+    buckets { periodStart periodEnd partial ${COUNTERS} }
+    totals { ${COUNTERS} }
+    previousTotals { ${COUNTERS} }
+    changes { ${COUNTERS.split(" ")
+      .map((counter) => `${counter} { current previous absolute percent }`)
+      .join(" ")} }
+    userBreakdown { userId fullName ${COUNTERS} }
+  }
+}`;
+
+interface Answer {
+  status: number;
+  codes: string[];
+  statements: number;
+}
+
+async function post(base: string, token: string, body: string): Promise<Answer> {
+  const response = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body,
+    // A request the gateway never answers must not hold the phase open.
+    signal: AbortSignal.timeout(60_000),
+  });
+  const json = (await response.json().catch(() => ({}))) as { errors?: { extensions?: { code?: string } }[] };
+  return {
+    status: response.status,
+    codes: (json.errors ?? []).map((error) => String(error.extensions?.code)),
+    statements: Number(response.headers.get("x-sql-statements") ?? NaN),
+  };
+}
+
+function outcomeOf(answer: Answer | null): keyof AttackOutcomes {
+  if (answer === null) return "other";
+  if (answer.status === 429 || answer.codes.includes("RATE_LIMITED")) return "rateLimited";
+  if (answer.codes.includes("QUERY_LIMIT_COST")) return "costLimit";
+  if (answer.status >= 500) return "serverError";
+  return answer.status === 200 && answer.codes.length === 0 ? "ok" : "other";
+}
+
+/**
+ * Tenant B's admin asks its 7-day and 30-day usage in turn, one request at a time, until `deadline`: the latencies
+ * of its answers, and how many failed.
+ */
+async function neighbourLoop(run: Run, base: string, deadline: number): Promise<{ samples: number[]; failed: number }> {
+  const bodies = ["LAST_7_DAYS", "LAST_30_DAYS"].map((range) => run.client.body(UsageMetricsFullDocument, { range }));
+  const samples: number[] = [];
+  let failed = 0;
+  for (let i = 0; performance.now() < deadline; i++) {
+    const [elapsed, answer] = await timed(() => post(base, run.tokens.neighbourAdmin, bodies[i % 2]).catch(() => null));
+    if (outcomeOf(answer) === "ok") samples.push(elapsed);
+    else failed += 1;
+  }
+  return { samples, failed };
+}
+
+/**
+ * Issue 12's hostile neighbour: B's latency with A idle, then with A's admin looping the heaviest request the cost
+ * limit admits from ten clients at once, back to back in one run. A's answers are counted, not checked: refusals
+ * (429 from the tenant's budget, QUERY_LIMIT_COST) are the gateway defending B.
+ */
+async function hostileNeighbour(run: Run, base: string): Promise<HostileResult> {
+  const { options, tokens } = run;
+  const year = (
+    await run.pool.query<{ from: string; to: string }>(
+      `SELECT to_char(d - 365, 'YYYY-MM-DD') AS "from", to_char(d, 'YYYY-MM-DD') AS "to" FROM (SELECT (now() AT TIME ZONE 'UTC')::date AS d) today`,
+    )
+  ).rows[0];
+  const attackBody = JSON.stringify({ query: HEAVIEST_ADMITTED, variables: year });
+
+  const aliased = await post(base, tokens.tenantAdmin, JSON.stringify({ query: ALIASED_YEARS, variables: year }));
+  const refused = `HTTP ${aliased.status} ${aliased.codes.join(", ") || "no error"}, ${aliased.statements} SQL statements`;
+  if (aliased.status !== 400 || !aliased.codes.includes("QUERY_LIMIT_COST") || aliased.statements !== 0)
+    run.problems.push(`hostile neighbour: six year-long aliases were not refused before any SQL (${refused})`);
+  const heaviest = await post(base, tokens.tenantAdmin, attackBody);
+  if (outcomeOf(heaviest) !== "ok")
+    run.problems.push(
+      `hostile neighbour: A's loop request is not admitted (HTTP ${heaviest.status} ${heaviest.codes.join(", ")})`,
+    );
+
+  // Warm-up: B's documents compiled and its pages cached, as a dashboard that is open already.
+  await neighbourLoop(run, base, performance.now() + Math.min(2_000, options.hostileSeconds * 500));
+  const idle = await neighbourLoop(run, base, performance.now() + options.hostileSeconds * 1000);
+  log(
+    `hostile neighbour, A idle: B p50 ${summarize(idle.samples).median.toFixed(1)} ms, p99 ${summarize(idle.samples).p99.toFixed(1)} ms (n ${idle.samples.length})`,
+  );
+
+  const outcomes: AttackOutcomes = { ok: 0, rateLimited: 0, costLimit: 0, serverError: 0, other: 0 };
+  const deadline = performance.now() + options.hostileSeconds * 1000;
+  const attacker = async () => {
+    while (performance.now() < deadline)
+      outcomes[outcomeOf(await post(base, tokens.tenantAdmin, attackBody).catch(() => null))] += 1;
+  };
+  const attackers = Array.from({ length: HOSTILE_ATTACKERS }, attacker);
+  const attacked = await neighbourLoop(run, base, deadline);
+  await Promise.all(attackers);
+  const result: HostileResult = {
+    seconds: options.hostileSeconds,
+    attackers: HOSTILE_ATTACKERS,
+    attack: "a 366-day usageMetrics with weekly buckets, previousTotals, changes and userBreakdown (cost about 1,110)",
+    refused,
+    idle: summarize(idle.samples),
+    attacked: summarize(attacked.samples),
+    failures: { idle: idle.failed, attacked: attacked.failed },
+    outcomes,
+  };
+  log(
+    `hostile neighbour, A attacking: B p50 ${result.attacked.median.toFixed(1)} ms, p99 ${result.attacked.p99.toFixed(1)} ms (n ${result.attacked.n}); A ${JSON.stringify(outcomes)}`,
+  );
+  return result;
+}
+
+/** Stops a bench gateway; an error line it logged is a problem of the run. */
+async function stopChecked(run: Run, gateway: GatewayProcess): Promise<void> {
+  await gateway.stop();
+  log("gateway stopped");
+  const errorLines = gateway
+    .output()
+    .split("\n")
+    .filter((line) => /"level":(50|60)/.test(line));
+  if (errorLines.length > 0) {
+    const messages = new Set(errorLines.map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 200)));
+    run.problems.push(`the gateway logged ${errorLines.length} error line(s): ${[...messages].join("; ")}`);
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<number> {
@@ -445,7 +595,7 @@ async function main(): Promise<number> {
     }
 
     const secret = randomBytes(36).toString("base64url");
-    gateway = await startGateway(dbUrl, secret, log);
+    gateway = await startGateway(dbUrl, secret, log, RAISED_BUDGETS);
     log(`gateway ready (pid ${gateway.pid}, ${gateway.idleMb.toFixed(0)} MB)`);
     const client = graphqlClient(gateway.base);
     const { largestTenantId, tokens } = await benchTokens(pool, secret);
@@ -505,15 +655,14 @@ async function main(): Promise<number> {
     ];
 
     const memory = { idleMb: gateway.idleMb, peakMb: gateway.peakMb() };
-    await gateway.stop();
-    log("gateway stopped");
-    const errorLines = gateway
-      .output()
-      .split("\n")
-      .filter((line) => /"level":(50|60)/.test(line));
-    if (errorLines.length > 0) {
-      const messages = new Set(errorLines.map((line) => /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 200)));
-      run.problems.push(`the gateway logged ${errorLines.length} error line(s): ${[...messages].join("; ")}`);
+    await stopChecked(run, gateway);
+
+    // The hostile neighbour needs the budgets the raw-speed runs raise: a gateway of its own, with the defaults.
+    let hostile: HostileResult | null = null;
+    if (has.has("usageMetrics")) {
+      gateway = await startGateway(dbUrl, secret, log);
+      hostile = await hostileNeighbour(run, gateway.base);
+      await stopChecked(run, gateway);
     }
 
     const counts: Record<string, number> = {};
@@ -540,6 +689,7 @@ async function main(): Promise<number> {
       questions,
       rollup,
       throughput: throughputResults,
+      hostile,
       memory,
       skipped,
       problems: run.problems,

@@ -72,10 +72,24 @@ export function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+/**
+ * The per-tenant and per-viewer budgets (README, "Budgets") raised out of the way: the raw-speed runs (latency,
+ * throughput, load) drive up to 50 connections with one token per role, which those budgets exist to refuse. The
+ * hostile neighbour runs on a gateway with the defaults.
+ */
+export const RAISED_BUDGETS = {
+  VIEWER_MAX_REQUESTS: "10000",
+  TENANT_MAX_REQUESTS: "10000",
+  VIEWER_MAX_STATEMENTS: "200",
+  TENANT_MAX_STATEMENTS: "200",
+  TENANT_DB_SECONDS_PER_MINUTE: "100000",
+};
+
 export async function startGateway(
   databaseUrl: string,
   secret: string,
   log: (line: string) => void,
+  settings: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const port = await freePort();
   // One node process (tsx as a loader, not its CLI wrapper), so its pid is the gateway's.
@@ -91,6 +105,7 @@ export async function startGateway(
       LOG_LEVEL: "warn",
       ROLLUP_ENABLED: "false",
       DB_STATEMENT_TIMEOUT_MS: "120000",
+      ...settings,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -139,30 +154,40 @@ export async function startGateway(
 }
 
 /**
- * Signed tokens of a super admin and of a tenant admin of the largest tenant
- * (generate.ts's bench-tenant-0), both with their users rows.
+ * Signed tokens of a super admin, of a tenant admin of the largest tenant
+ * (generate.ts's bench-tenant-0) and of one of a mid-size tenant (bench-tenant-4,
+ * about a sixth of the largest's activity: the hostile neighbour's victim), all
+ * with their users rows.
  */
 export async function benchTokens(
   pool: pg.Pool,
   secret: string,
-): Promise<{ largestTenantId: string; tokens: { superAdmin: string; tenantAdmin: string } }> {
+): Promise<{
+  largestTenantId: string;
+  tokens: { superAdmin: string; tenantAdmin: string; neighbourAdmin: string };
+}> {
+  const { rows } = await pool.query<{ id: string; role: string; tenant_id: string | null }>(
+    `SELECT DISTINCT ON (tenant_id) id::text, role, tenant_id::text FROM users
+     WHERE role = 'super_admin' OR (role = 'tenant_admin' AND tenant_id IN (md5('bench-tenant-0')::uuid, md5('bench-tenant-4')::uuid))
+     ORDER BY tenant_id, id`,
+  );
   const largestTenantId = (await pool.query<{ id: string }>("SELECT md5('bench-tenant-0')::uuid::text AS id")).rows[0]
     .id;
-  const people = await pool.query<{ id: string; role: string }>(
-    `(SELECT id::text, role FROM users WHERE role = 'super_admin' ORDER BY id LIMIT 1)
-     UNION ALL (SELECT id::text, role FROM users WHERE role = 'tenant_admin' AND tenant_id = $1 ORDER BY id LIMIT 1)`,
-    [largestTenantId],
-  );
-  const idOf = (role: string) => people.rows.find((row) => row.role === role)!.id;
+  const tokenOf = (row: (typeof rows)[number]) =>
+    signToken(secret, {
+      id: row.id,
+      role: row.role === "super_admin" ? Role.SUPER_ADMIN : Role.TENANT_ADMIN,
+      tenantId: row.tenant_id,
+    });
+  const staff = rows.find((row) => row.tenant_id === null)!;
+  const largest = rows.find((row) => row.tenant_id === largestTenantId)!;
+  const neighbour = rows.find((row) => row.tenant_id !== null && row.tenant_id !== largestTenantId)!;
   return {
     largestTenantId,
     tokens: {
-      superAdmin: await signToken(secret, { id: idOf("super_admin"), role: Role.SUPER_ADMIN, tenantId: null }),
-      tenantAdmin: await signToken(secret, {
-        id: idOf("tenant_admin"),
-        role: Role.TENANT_ADMIN,
-        tenantId: largestTenantId,
-      }),
+      superAdmin: await tokenOf(staff),
+      tenantAdmin: await tokenOf(largest),
+      neighbourAdmin: await tokenOf(neighbour),
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   exitWith,
   lastOutput,
   logFailure,
+  RAISED_BUDGETS,
   startGateway,
   statusMb,
   withDatabase,
@@ -112,7 +113,7 @@ async function main(): Promise<number> {
     await applyMigrations(pool);
     await generate(pool, scale, log);
     const secret = randomBytes(36).toString("base64url");
-    gateway = await startGateway(dbUrl, secret, log);
+    gateway = await startGateway(dbUrl, secret, log, RAISED_BUDGETS);
     const { base, pid } = gateway;
     const { tokens } = await benchTokens(pool, secret);
 

@@ -4,6 +4,7 @@ export interface Summary {
   n: number;
   median: number;
   p95: number;
+  p99: number;
 }
 
 export function summarize(samples: number[]): Summary {
@@ -11,7 +12,7 @@ export function summarize(samples: number[]): Summary {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
   const mid = sorted.length / 2;
   const median = sorted.length % 2 === 1 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { n: sorted.length, median, p95: at(0.95) };
+  return { n: sorted.length, median, p95: at(0.95), p99: at(0.99) };
 }
 
 export interface QuestionResult {
@@ -43,6 +44,32 @@ export interface RollupResult {
   bare: Summary;
 }
 
+/** What became of the attacker's requests (issue 12). */
+export interface AttackOutcomes {
+  ok: number;
+  /** 429 RATE_LIMITED: the tenant's budget refused it. */
+  rateLimited: number;
+  costLimit: number;
+  serverError: number;
+  /** Any other answer, or none (a timeout, a reset). */
+  other: number;
+}
+
+/** Tenant B's latency with tenant A idle, then with A attacking (issue 12's hostile neighbour). */
+export interface HostileResult {
+  seconds: number;
+  attackers: number;
+  /** A's request: the heaviest the cost limit admits. */
+  attack: string;
+  /** What A's original attack (six year-long aliases) got. */
+  refused: string;
+  idle: Summary;
+  attacked: Summary;
+  /** B's requests that did not answer 200 without errors, per phase. */
+  failures: { idle: number; attacked: number };
+  outcomes: AttackOutcomes;
+}
+
 export interface Environment {
   date: string;
   nproc: number;
@@ -66,6 +93,7 @@ export interface ScaleReport {
   questions: QuestionResult[];
   rollup: RollupResult | null;
   throughput: ThroughputResult[];
+  hostile: HostileResult | null;
   memory: { idleMb: number; peakMb: number };
   skipped: string[];
   problems: string[];
@@ -76,6 +104,9 @@ export interface ScaleReport {
 const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
 const thousands = (value: number) => value.toLocaleString("en-US");
+
+/** Issue 12: B's p99 with A attacking at most this many times its p99 with A idle. */
+const HOSTILE_TARGET = 3;
 
 /** Targets of issue 6. The 50 ms and 10x-vs-reference usage targets are set at 10M rows, the naive one at 1M. */
 export function missedTargets(report: Omit<ScaleReport, "misses">): string[] {
@@ -110,6 +141,17 @@ export function missedTargets(report: Omit<ScaleReport, "misses">): string[] {
     if (t.errors > 0)
       misses.push(`throughput ${t.query} at ${t.connections} connections: ${t.errors} errors (target 0)`);
   }
+  const hostile = report.hostile;
+  if (hostile && hostile.attacked.p99 / hostile.idle.p99 > HOSTILE_TARGET) {
+    misses.push(
+      `hostile neighbour: B's p99 with A attacking ${ratio(hostile.attacked.p99, hostile.idle.p99)} its p99 with A idle (target <= ${HOSTILE_TARGET}x)`,
+    );
+  }
+  if (hostile && hostile.failures.idle + hostile.failures.attacked > 0) {
+    misses.push(
+      `hostile neighbour: ${hostile.failures.idle} of B's requests failed with A idle, ${hostile.failures.attacked} with A attacking (target 0)`,
+    );
+  }
   return misses;
 }
 
@@ -127,6 +169,7 @@ export function renderSection(report: ScaleReport): string {
     `- Generation: ${report.generation}`,
     `- Rolled up before measuring: ${report.rolledUp}`,
     "- Reference and naive statements run with `jit = off` (node-postgres `options`); the gateway with the server's settings",
+    "- Budgets: latency, rollup and throughput on a gateway with the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts `RAISED_BUDGETS`: one token per role drives up to 50 connections); the hostile neighbour on a gateway with the defaults",
     `- Latency: ${report.warmup} warm-up rounds discarded, then ${report.iterations} rounds interleaved (reference, gateway, naive); a variant slower than 20 s per question in total gets fewer rounds, at least one, and one slower than 2 s a round no warm-up (n)`,
     "",
     "### Latency (ms)",
@@ -163,6 +206,23 @@ export function renderSection(report: ScaleReport): string {
         (t) =>
           `| ${t.query} | ${t.connections} | ${t.seconds} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${thousands(t.requests)} | ${t.errors} |`,
       ),
+      "",
+    );
+  }
+  if (report.hostile) {
+    const h = report.hostile;
+    const o = h.outcomes;
+    lines.push(
+      "### Hostile neighbour (issue 12)",
+      "",
+      `Tenant B's admin (a mid-size tenant) asks its 7-day and 30-day usageMetrics in turn, one at a time, for ${h.seconds} s with tenant A idle, then ${h.seconds} s while A's admin (the largest tenant) runs ${h.attackers} clients each looping ${h.attack}. A's original attack (six year-long usageMetrics aliases): ${h.refused}.`,
+      "",
+      "| tenant A | B requests | B p50 ms | B p99 ms | B failed | A ok | A 429 | A QUERY_LIMIT_COST | A 5xx | A other |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      `| idle | ${h.idle.n} | ${fmt(h.idle.median)} | ${fmt(h.idle.p99)} | ${h.failures.idle} | – | – | – | – | – |`,
+      `| attacking | ${h.attacked.n} | ${fmt(h.attacked.median)} | ${fmt(h.attacked.p99)} | ${h.failures.attacked} | ${thousands(o.ok)} | ${thousands(o.rateLimited)} | ${thousands(o.costLimit)} | ${thousands(o.serverError)} | ${thousands(o.other)} |`,
+      "",
+      `B's p99 with A attacking is ${ratio(h.attacked.p99, h.idle.p99)} its p99 with A idle (target <= ${HOSTILE_TARGET}x); p50 ${ratio(h.attacked.median, h.idle.median)}.`,
       "",
     );
   }

@@ -11,7 +11,13 @@ describe("configuration", () => {
     expect(config.database).toEqual({ kind: "embedded", dataDir: "./.data", demoData: true });
     expect(config.jwt.secret).toBe(DEVELOPMENT_JWT_SECRET);
     expect(config.port).toBe(4000);
-    expect(config.rollup).toEqual({ enabled: true, cron: "0 1 * * *", lookbackDays: 3 });
+    expect(config.rollup).toEqual({
+      enabled: true,
+      cron: "0 1 * * *",
+      lookbackDays: 3,
+      healCron: "* * * * *",
+      healBatch: 10,
+    });
   });
 
   it.each([
@@ -19,6 +25,8 @@ describe("configuration", () => {
     [{ PORT: "70000" }, /^PORT: /],
     [{ ROLLUP_CRON: "every night" }, /^ROLLUP_CRON: is not a valid cron expression/],
     [{ ROLLUP_LOOKBACK_DAYS: "-1" }, /^ROLLUP_LOOKBACK_DAYS: /],
+    [{ ROLLUP_HEAL_CRON: "61 * * * *" }, /^ROLLUP_HEAL_CRON: is not a valid cron expression/],
+    [{ ROLLUP_HEAL_BATCH: "0" }, /^ROLLUP_HEAL_BATCH: /],
     [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: must be a postgres/],
     [{ DATABASE_URL: "postgresql://h/db" }, /^JWT_SECRET: or JWT_JWKS_URL is required with DATABASE_URL/],
     [

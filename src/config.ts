@@ -10,6 +10,13 @@ const optionalString = z
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
+/** UTC, node-cron's syntax (a leading seconds field allowed). */
+const cronExpression = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((expression) => validateCron(expression), "is not a valid cron expression");
+
 const environment = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -22,20 +29,31 @@ const environment = z
     DATA_DIR: z.string().default("./.data"),
     DEMO_DATA: z.enum(["true", "false"]).default("true"),
     PORT: integer(4000, 0, 65535),
-    HOST: z.string().default("0.0.0.0"),
+    HOST: optionalString,
     JWT_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     JWT_JWKS_URL: optionalString.pipe(z.url("must be a URL").optional()),
     JWT_ISSUER: optionalString,
     JWT_AUDIENCE: optionalString,
-    ROLLUP_CRON: z
-      .string()
-      .default("0 1 * * *")
-      .refine((expression) => validateCron(expression), "is not a valid cron expression"),
+    JWT_MAX_LIFETIME_SECONDS: integer(86_400, 60, 31_536_000),
+    JWT_JWKS_REFRESH_SECONDS: integer(600, 1, 86_400),
+    JWT_JWKS_COOLDOWN_SECONDS: integer(30, 1, 3_600),
+    JWT_JWKS_MAX_STALE_SECONDS: integer(86_400, 1, 2_592_000),
+    ROLLUP_CRON: cronExpression("0 1 * * *"),
     ROLLUP_LOOKBACK_DAYS: integer(3, 0, 90),
     ROLLUP_ENABLED: z.enum(["true", "false"]).default("true"),
+    ROLLUP_HEAL_CRON: cronExpression("* * * * *"),
+    ROLLUP_HEAL_BATCH: integer(10, 1, 1000),
     DB_POOL_MAX: integer(10, 1, 200),
     DB_STATEMENT_TIMEOUT_MS: integer(15_000, 100, 600_000),
     DB_CONNECT_TIMEOUT_MS: integer(5_000, 100, 120_000),
+    // Budgets per replica (src/server/budget.ts, README "Budgets").
+    TENANT_MAX_STATEMENTS: integer(4, 1, 200),
+    VIEWER_MAX_STATEMENTS: integer(3, 1, 200),
+    TENANT_MAX_REQUESTS: integer(24, 1, 10_000),
+    VIEWER_MAX_REQUESTS: integer(12, 1, 10_000),
+    BUDGET_QUEUE_MS: integer(2_000, 0, 60_000),
+    TENANT_DB_SECONDS_PER_MINUTE: integer(30, 1, 100_000),
+    RECORD_ACTIVITY_PER_MINUTE: integer(300, 1, 1_000_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     REPLICA_ID: optionalString,
   })
@@ -51,6 +69,21 @@ const environment = z
           "or JWT_JWKS_URL is required with DATABASE_URL (the development secret is for the embedded database only)",
       });
     }
+    if (!env.JWT_SECRET && !env.JWT_JWKS_URL && env.NODE_ENV === "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message: "or JWT_JWKS_URL is required with NODE_ENV=production (the development secret is for the demo only)",
+      });
+    }
+    // The development secret is printed at start and in the source: anyone can sign with it.
+    if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET && (env.NODE_ENV === "production" || env.DATABASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["JWT_SECRET"],
+        message: "is the published development secret, refused with NODE_ENV=production or DATABASE_URL",
+      });
+    }
   });
 
 /** Shown at start in embedded mode; never accepted with DATABASE_URL. */
@@ -63,7 +96,8 @@ function toConfig(env: z.infer<typeof environment>) {
     production: env.NODE_ENV === "production",
     nodeEnv: env.NODE_ENV,
     port: env.PORT,
-    host: env.HOST,
+    // The demo (embedded database) hands out a super admin's token: only this machine reaches it unless HOST says so.
+    host: env.HOST ?? (env.DATABASE_URL ? "0.0.0.0" : "127.0.0.1"),
     database: env.DATABASE_URL
       ? ({ kind: "postgres", url: env.DATABASE_URL } as const)
       : ({ kind: "embedded", dataDir: env.DATA_DIR, demoData: env.DEMO_DATA === "true" } as const),
@@ -72,16 +106,33 @@ function toConfig(env: z.infer<typeof environment>) {
       jwksUrl: env.JWT_JWKS_URL,
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
+      maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+      jwks: {
+        refreshSeconds: env.JWT_JWKS_REFRESH_SECONDS,
+        cooldownSeconds: env.JWT_JWKS_COOLDOWN_SECONDS,
+        maxStaleSeconds: env.JWT_JWKS_MAX_STALE_SECONDS,
+      },
     },
     rollup: {
       enabled: env.ROLLUP_ENABLED === "true",
       cron: env.ROLLUP_CRON,
       lookbackDays: env.ROLLUP_LOOKBACK_DAYS,
+      healCron: env.ROLLUP_HEAL_CRON,
+      healBatch: env.ROLLUP_HEAL_BATCH,
     },
     pool: {
       max: env.DB_POOL_MAX,
       statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
       connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    },
+    budget: {
+      tenantStatements: env.TENANT_MAX_STATEMENTS,
+      viewerStatements: env.VIEWER_MAX_STATEMENTS,
+      tenantRequests: env.TENANT_MAX_REQUESTS,
+      viewerRequests: env.VIEWER_MAX_REQUESTS,
+      queueMs: env.BUDGET_QUEUE_MS,
+      tenantDbSecondsPerMinute: env.TENANT_DB_SECONDS_PER_MINUTE,
+      recordActivityPerMinute: env.RECORD_ACTIVITY_PER_MINUTE,
     },
     logLevel: env.LOG_LEVEL,
     replicaId: env.REPLICA_ID,

@@ -1,3 +1,4 @@
+import { HeaderMap, type GraphQLResponse } from "@apollo/server";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 
 /** The contract's error codes (contract/README.md, "Errors"). */
@@ -6,6 +7,8 @@ export const ErrorCode = {
   FORBIDDEN: "FORBIDDEN",
   BAD_USER_INPUT: "BAD_USER_INPUT",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",
+  /** Over a budget (src/server/budget.ts): HTTP 429, nothing was run. */
+  RATE_LIMITED: "RATE_LIMITED",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -14,6 +17,7 @@ const clientCodes = new Set<string>([
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,
   ErrorCode.BAD_USER_INPUT,
+  ErrorCode.RATE_LIMITED,
   // Apollo's own request-level codes, raised before anything runs.
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -29,6 +33,47 @@ export function unauthenticated(message = "Authentication required: send Authori
 
 export function forbidden(message = "Your role may not read this field"): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+/** What a RATE_LIMITED refusal says in its headers (draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy, RateLimit). */
+export interface RateLimitRefusal {
+  /** The policy's name in the headers. */
+  policy: string;
+  /** What the policy allows: requests at once, or per window. */
+  quota: number;
+  windowSeconds?: number;
+  retryAfterSeconds: number;
+}
+
+/** A request over a budget (src/server/budget.ts), refused before anything ran. */
+export class RateLimited extends Error {
+  constructor(
+    message: string,
+    readonly refusal: RateLimitRefusal,
+  ) {
+    super(message);
+  }
+}
+
+/** RATE_LIMITED's answer: HTTP 429, Retry-After and the RateLimit headers, the error and no data. */
+export function rateLimitedResponse({ message, refusal }: RateLimited): GraphQLResponse {
+  const window = refusal.windowSeconds === undefined ? "" : `;w=${refusal.windowSeconds}`;
+  return {
+    http: {
+      status: 429,
+      headers: new HeaderMap([
+        ["retry-after", String(refusal.retryAfterSeconds)],
+        ["ratelimit-policy", `"${refusal.policy}";q=${refusal.quota}${window}`],
+        ["ratelimit", `"${refusal.policy}";r=0;t=${refusal.retryAfterSeconds}`],
+      ]),
+    },
+    body: {
+      kind: "single",
+      singleResult: {
+        errors: [{ message, extensions: { code: ErrorCode.RATE_LIMITED, retryAfter: refusal.retryAfterSeconds } }],
+      },
+    },
+  };
 }
 
 export function badUserInput(message: string, argumentName?: string): GraphQLError {

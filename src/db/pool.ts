@@ -1,14 +1,29 @@
+import { connect } from "node:net";
+import { performance } from "node:perf_hooks";
 import pg from "pg";
-import { recordStatement } from "./statement-counter";
+import { currentTally, recordStatement, type StatementTally } from "./statement-counter";
 
 const checkedOut = Symbol("checkedOut");
 type CountedClient = pg.PoolClient & { [checkedOut]?: boolean };
+
+/** What node-postgres keeps of the server's BackendKeyData: the key of a CancelRequest for this connection. */
+interface BackendKey {
+  processID: number;
+  secretKey: number;
+}
 
 /**
  * A pg Pool that counts every statement sent on behalf of the current request:
  * `pool.query` directly, and `client.query` on a client checked out with
  * `connect()` (transactions). The pool's own internal use of a client for
  * `pool.query` is not counted twice.
+ *
+ * A request's `pool.query` (Prisma's adapter sends every statement outside a
+ * transaction through it) runs under the request's budget and can be
+ * cancelled: it waits for a permit, runs on a client checked out for it, and
+ * when the request is aborted the server is sent a CancelRequest for it. The
+ * permit is given back once PostgreSQL has answered, so an aborted request
+ * costs its budget until the server has stopped working for it.
  */
 export class CountingPool extends pg.Pool {
   constructor(config?: pg.PoolConfig) {
@@ -16,7 +31,9 @@ export class CountingPool extends pg.Pool {
     const query = pg.Pool.prototype.query.bind(this) as (...a: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
       recordStatement();
-      return query(...args);
+      const tally = currentTally();
+      if (!tally?.signal || typeof args[args.length - 1] === "function") return query(...args);
+      return this.budgetedQuery(args, tally.signal, tally.budget);
     }) as pg.Pool["query"];
   }
 
@@ -38,6 +55,42 @@ export class CountingPool extends pg.Pool {
       return client;
     });
   }
+
+  private async budgetedQuery(args: unknown[], signal: AbortSignal, budget: StatementTally["budget"]) {
+    const permit = await budget?.permit();
+    let milliseconds = 0;
+    try {
+      signal.throwIfAborted();
+      const client = (await super.connect()) as pg.PoolClient;
+      let failure: unknown;
+      let cancelled = false;
+      const cancel = () => {
+        cancelled = true;
+        sendCancelRequest(this.options, client as pg.PoolClient & BackendKey);
+      };
+      // See instrument(): a connection lost while checked out must not be an unhandled 'error' event.
+      const ignore = () => undefined;
+      client.on("error", ignore);
+      const started = performance.now();
+      try {
+        signal.throwIfAborted();
+        signal.addEventListener("abort", cancel, { once: true });
+        return await client.query(...(labelled(args, permit?.label) as Parameters<pg.PoolClient["query"]>));
+      } catch (error) {
+        failure = error;
+        throw error;
+      } finally {
+        milliseconds = performance.now() - started;
+        signal.removeEventListener("abort", cancel);
+        client.removeListener("error", ignore);
+        // As pool.query does, a failed statement's connection is closed. So is a cancelled one's, whatever its
+        // answer: a cancel that lands after its statement finished would otherwise cancel the next one it runs.
+        client.release(failure instanceof Error ? failure : cancelled ? new Error("statement cancelled") : undefined);
+      }
+    } finally {
+      permit?.done(milliseconds);
+    }
+  }
 }
 
 function instrument(client: CountedClient): void {
@@ -50,4 +103,33 @@ function instrument(client: CountedClient): void {
     if (client[checkedOut]) recordStatement();
     return query(...args);
   }) as typeof client.query;
+}
+
+/** The statement's text behind a comment naming whose it is, as pg_stat_activity then shows it; named statements keep theirs. */
+function labelled(args: unknown[], label: string | undefined): unknown[] {
+  const [first, ...rest] = args;
+  if (!label) return args;
+  const comment = `/* ${label} */ `;
+  if (typeof first === "string") return [comment + first, ...rest];
+  const config = first as pg.QueryConfig;
+  if (config.name || typeof config.text !== "string") return args;
+  return [{ ...config, text: comment + config.text }, ...rest];
+}
+
+/**
+ * The protocol's CancelRequest for what `client` is running, on a connection of its own to the pool's server
+ * (as libpq's PQcancel): it reaches the statement through PgBouncer too, where pg_cancel_backend(pid) would name a
+ * server connection the gateway does not know. Fire and forget: the statement's own answer (an error, or its
+ * result if it finished first) tells when the server is done.
+ */
+function sendCancelRequest(options: pg.PoolConfig, client: BackendKey): void {
+  const { host, port } = new pg.Client(options);
+  const socket = host.startsWith("/") ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
+  socket.on("error", () => undefined);
+  const message = Buffer.alloc(16);
+  message.writeInt32BE(16, 0);
+  message.writeInt32BE(80877102, 4); // the CancelRequest code
+  message.writeInt32BE(client.processID, 8);
+  message.writeInt32BE(client.secretKey, 12);
+  socket.end(message);
 }

@@ -142,6 +142,7 @@ const STATUS_BY_CODE = new Map<string, number>([
   [ErrorCode.BAD_USER_INPUT, 400],
   [ErrorCode.UNAUTHENTICATED, 401],
   [ErrorCode.FORBIDDEN, 403],
+  [ErrorCode.RATE_LIMITED, 429],
 ]);
 
 /** A signed integer; anything else goes to GraphQL as it is, so the Int coercion error is the one /graphql gives. */
@@ -183,6 +184,9 @@ export async function handleCsvExport(deps: ExportDependencies, request: RouteRe
         header: true,
         columns: [...table.columns],
         record_delimiter: "\r\n",
+        // With a record_delimiter given, csv-stringify quotes only fields holding that exact CRLF: a lone LF or CR
+        // went unquoted and split the record. RFC 4180 quotes any line break.
+        quote_record_delimiter: true,
         escape_formulas: true,
         cast: { boolean: (value) => String(value) },
       }),
@@ -242,6 +246,8 @@ async function execute(
     executor: context.report.executor,
     viewer: viewer?.id,
   });
+  // A refusal's Retry-After and RateLimit headers, as /graphql sends them.
+  if (status === 429) for (const [name, value] of response.http.headers) res.setHeader(name, value);
   if (first && code)
     throw new ExportError(status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : code, first.message);
   if (!result?.data) throw new Error("the export's operation answered with no data");

@@ -26,7 +26,8 @@ export class Freshness {
     description:
       "The latest UTC date (in or out of the window) whose figures come from a current rollup: its latest " +
       "successful run took in everything inserted before it, and no UPDATE or DELETE of activity_log touched " +
-      "it since. Null when there is none.",
+      "the answer's rows of it since (for an answer of one tenant, that tenant's rows; else any row). Null when " +
+      "there is none.",
   })
   rolledUpThrough!: string | null;
 
@@ -36,7 +37,9 @@ export class Freshness {
       "pulse's active users and the funnel in mode EVENTS, the dates without a current rollup (today, and any date " +
       "not rolled up or touched since); for the funnel in mode USERS, which reads the raw rows, and enrichment " +
       "health, whose counts triggers keep current at every write to prospects, every date of the window. Late " +
-      "inserts on a rolled-up date do not make it live: they are added to its rollup as they are written.",
+      "inserts on a rolled-up date do not make it live: they are added to its rollup as they are written. For an " +
+      "answer of one tenant, only an UPDATE or DELETE of that tenant's rows (a row moved into or out of it " +
+      "included) makes a date live: another tenant's writes never show here.",
   })
   liveDates!: string[];
 
@@ -44,7 +47,8 @@ export class Freshness {
     description:
       "Dates of the window whose rollup failed (the latest finished run) or never succeeded, oldest first; " +
       "today (not due yet) and dates before the earliest activity_log row (nothing to roll up) never are. " +
-      "The same rule as rollupStatus.missingDates.",
+      "The same rule as rollupStatus.missingDates; for an answer of one tenant, only dates holding rows of that " +
+      "tenant, so other tenants' rows never bring a date in.",
   })
   missingDates!: string[];
 }
@@ -64,27 +68,27 @@ function freshnessOf<T extends object>(type: ClassType<T>, window: (parent: T) =
 export const freshnessResolvers = [
   freshnessOf(
     UsageMetrics,
-    (usage) => ({ from: usage.startDate, to: usage.endDate, readsRollup: true }),
+    (usage) => ({ from: usage.startDate, to: usage.endDate, readsRollup: true, tenantId: usage.tenantId }),
     "startDate to endDate",
   ),
   freshnessOf(
     Funnel,
-    (funnel) => ({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS }),
+    (funnel) => ({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS, tenantId: funnel.tenantId }),
     "the `days` dates ending today",
   ),
   freshnessOf(
     PlatformPulse,
-    () => ({ days: 8, readsRollup: true }),
+    () => ({ days: 8, readsRollup: true, tenantId: null }),
     "the 8 dates ending today (activeUsers7dAvg and today)",
   ),
   freshnessOf(
     TenantActivity,
-    () => ({ days: 7, readsRollup: true }),
-    "the 7 dates ending today, the same for every tenant",
+    () => ({ days: 7, readsRollup: true, tenantId: null }),
+    "the 7 dates ending today, the same for every tenant (its 7-day counts are read for all tenants at once)",
   ),
   freshnessOf(
     EnrichmentHealth,
-    (health) => ({ days: health.days, readsRollup: false }),
+    (health) => ({ days: health.days, readsRollup: false, tenantId: null }),
     "the `days` dates ending today",
   ),
 ];

@@ -15,27 +15,33 @@ export interface FreshnessRow {
 /**
  * The window of an answer: its first and last UTC date, or the `days` dates
  * ending today; `readsRollup` when the answer reads rolled-up dates from the
- * rollup (usage), not only raw tables.
+ * rollup (usage), not only raw tables; `tenantId` the one tenant whose rows
+ * the answer counts, null when it counts every tenant's.
  */
-export type FreshnessWindow = UsageWindow & { readsRollup: boolean };
+export type FreshnessWindow = UsageWindow & { readsRollup: boolean; tenantId: string | null };
 
 /**
- * Freshness (issue 8): asOf is the statement's clock; rolledUpThrough the
- * latest date served from its rollup (usageDateSource); liveDates the
+ * Freshness (issues 8 and 12): asOf is the statement's clock; rolledUpThrough
+ * the latest date served from its rollup (usageDateSource); liveDates the
  * window's dates not served so (all of them for raw-only answers);
- * missingDates the window's dates with a missing rollup (rollupMissing).
+ * missingDates the window's dates with a missing rollup (rollupMissing). All
+ * for the answer's tenant scope, as its figures were read: a one-tenant
+ * answer's freshness depends only on that tenant's rows and the runs of the
+ * rollup, never on another tenant's writes.
  */
 async function readFreshness(db: Database, window: FreshnessWindow): Promise<FreshnessRow> {
   const { start, count } = windowBounds(window);
+  const { tenantId } = window;
   const rows = await db.prisma.$queryRaw<FreshnessRow[]>`
     WITH days AS (
-      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source, ${rollupMissing(Prisma.sql`d.day`)} AS missing
+      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`, tenantId)} AS source,
+             ${rollupMissing(Prisma.sql`d.day`, tenantId)} AS missing
         FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     )
     SELECT now() AS "asOf",
       (SELECT to_char(r.date, 'YYYY-MM-DD')
          FROM (SELECT DISTINCT date FROM rollup_runs WHERE status = 'succeeded') r
-        WHERE ${usageDateSource(Prisma.sql`r.date`)} = 'rollup'
+        WHERE ${usageDateSource(Prisma.sql`r.date`, tenantId)} = 'rollup'
         ORDER BY r.date DESC LIMIT 1) AS "rolledUpThrough",
       coalesce(array_agg(to_char(day, 'YYYY-MM-DD') ORDER BY day)
         FILTER (WHERE NOT ${window.readsRollup}::boolean OR source <> 'rollup'), '{}') AS "liveDates",
@@ -44,7 +50,7 @@ async function readFreshness(db: Database, window: FreshnessWindow): Promise<Fre
   return rows[0];
 }
 
-/** One statement per distinct window of a request: every tenant of tenantActivity shares one. */
+/** One statement per distinct window and tenant scope of a request: every tenant of tenantActivity shares one. */
 export const freshnessLoader: LoaderDefinition<FreshnessWindow, FreshnessRow> = (db) =>
   new DataLoader((windows) => Promise.all(windows.map((window) => readFreshness(db, window))), {
     cacheKeyFn: (window) => JSON.stringify(window),

@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import cron, { type ScheduledTask, type TaskContext } from "node-cron";
 import type { PoolClient } from "pg";
 import type { Config } from "../config";
@@ -5,16 +6,17 @@ import type { Database } from "../db/database";
 import { compactEnrichmentHealth } from "../enrichment/enrichment.sql";
 import type { Logger } from "../logger";
 import {
+  claimHealSlot,
   claimSlot,
   clearStaleMark,
   failAbandonedRuns,
   failRun,
   finishRun,
-  hasSucceededRun,
   insertRunningRun,
   lockRollups,
   readDatabaseNow,
-  readDatesToCatchUp,
+  readDatesToHeal,
+  stillNeedsHeal,
   unlockRollups,
   writeDailyCounts,
   type RollupRunRow,
@@ -30,8 +32,21 @@ interface RunRequest {
   date: string;
   trigger: RollupTrigger;
   slot?: Date | null;
-  /** Catch-up: skip the date if, under the lock, it turns out to have a successful run by now. */
-  unlessSucceeded?: boolean;
+  /** Healing: skip the date if, under the lock, it turns out to be healed by now (by another replica). */
+  ifStillNeeded?: boolean;
+}
+
+/** What one heal pass did, emitted as the service's "heal" event once it is over. */
+export interface HealTick {
+  trigger: "catch-up" | "heal";
+  /** The heal schedule's slot (null for the pass at start). */
+  slot: Date | null;
+  /** Whether this replica rolled the pass's dates: the pass at start always, a tick when it won its slot. */
+  ran: boolean;
+  /** Dates this pass rolled up (a date another replica healed first is not counted). */
+  healed: number;
+  /** Dates still to heal: those the pass found, less those it healed. */
+  toHeal: number;
 }
 
 export class RollupStoppingError extends Error {
@@ -51,23 +66,43 @@ export class RollupStoppingError extends Error {
  * "succeeded" commit in one transaction, so a replica that dies mid-run
  * leaves no partial rows. Each scheduled tick is claimed by exactly one
  * replica through its slot in rollup_ticks.
+ *
+ * Healing: once at start ("catch-up") and on each tick of ROLLUP_HEAL_CRON
+ * ("heal"), the dates of all history that need a rollup to be read from it
+ * (stale, or never rolled up while they have rows) are rolled, newest first,
+ * at most ROLLUP_HEAL_BATCH per pass. A tick's pass runs on the replica that
+ * wins its slot in rollup_heal_ticks, and each date is re-checked under the
+ * lock, so a date healed by another replica (or by the pass at start of one)
+ * is not rolled again.
  */
-export class RollupService {
+export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
   private chain: Promise<unknown> = Promise.resolve();
   /** Manual runs queued (not started) per date: a second request for the date joins the queued one. */
   private readonly queuedManual = new Map<string, Promise<RollupRunRow>>();
   private task: ScheduledTask | null = null;
+  private healTask: ScheduledTask | null = null;
+  /** The heal pass in progress: a heal tick that fires meanwhile is skipped (the pass at start may outlast a tick). */
+  private healPass: Promise<void> | null = null;
   private stopping = false;
   private activeClient: PoolClient | null = null;
 
-  constructor(readonly deps: { db: Database; log: Logger; config: Config["rollup"]; replicaId: string }) {}
+  constructor(readonly deps: { db: Database; log: Logger; config: Config["rollup"]; replicaId: string }) {
+    super();
+  }
 
-  /** Schedules the ticks and starts the catch-up in the background; returns at once (readiness is not delayed). */
+  /** Schedules the ticks and starts the first heal pass in the background; returns at once (readiness is not delayed). */
   start(): void {
-    const { config, log } = this.deps;
-    this.task = cron.schedule(config.cron, (context) => this.tick(context), {
+    const { config } = this.deps;
+    this.task = this.schedule(config.cron, "daily-rollup", (context) => this.tick(context));
+    this.healTask = this.schedule(config.healCron, "rollup-heal", (context) => this.healTick(context));
+    void this.heal("catch-up", null);
+  }
+
+  private schedule(expression: string, name: string, job: (context: TaskContext) => Promise<void>): ScheduledTask {
+    const { log } = this.deps;
+    return cron.schedule(expression, job, {
       timezone: "UTC",
-      name: "daily-rollup",
+      name,
       noOverlap: true,
       logger: {
         info: (message) => log.info(message),
@@ -76,7 +111,6 @@ export class RollupService {
         debug: (message, err) => log.debug({ err: err ?? message }, "node-cron"),
       },
     });
-    void this.catchUp().catch((error: unknown) => log.error({ err: error }, "rollup catch-up failed"));
   }
 
   /**
@@ -87,11 +121,12 @@ export class RollupService {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.task?.destroy();
+    await this.healTask?.destroy();
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), STOP_GRACE_MS);
     });
-    const outcome = await Promise.race([this.chain, grace]);
+    const outcome = await Promise.race([Promise.all([this.chain, this.healPass]), grace]);
     clearTimeout(timer);
     if (outcome === "timeout") this.releaseActiveClient(new Error("the gateway is stopping"));
   }
@@ -123,18 +158,10 @@ export class RollupService {
     return next;
   }
 
-  private async catchUp(): Promise<void> {
-    const dates = await readDatesToCatchUp(this.deps.db);
-    for (const date of dates) {
-      if (this.stopping) return;
-      await this.serialise(() => this.runLocked({ date, trigger: "catch-up", unlessSucceeded: true }));
-    }
-  }
-
   private async tick(context: TaskContext): Promise<void> {
     const { db, config, replicaId, log } = this.deps;
     try {
-      const slot = this.slotNearest(await readDatabaseNow(db)) ?? context.date;
+      const slot = this.slotNearest(this.task, await readDatabaseNow(db)) ?? context.date;
       const dates = await claimSlot(db, slot, replicaId, config.lookbackDays);
       for (const date of dates) await this.serialise(() => this.runLocked({ date, trigger: "schedule", slot }));
     } catch (error) {
@@ -142,19 +169,60 @@ export class RollupService {
     }
   }
 
-  /** The scheduled instant nearest to the database's clock, so replicas whose clocks differ a little name the same slot. */
-  private slotNearest(now: Date): Date | null {
+  private async healTick(context: TaskContext): Promise<void> {
+    if (this.healPass) return;
+    await this.heal(
+      "heal",
+      async () => this.slotNearest(this.healTask, await readDatabaseNow(this.deps.db)) ?? context.date,
+    );
+  }
+
+  private heal(trigger: HealTick["trigger"], slotOf: (() => Promise<Date>) | null): Promise<void> {
+    const pass = this.healOnce(trigger, slotOf).finally(() => {
+      this.healPass = null;
+    });
+    this.healPass = pass;
+    return pass;
+  }
+
+  /**
+   * One heal pass: reads the dates to heal (every replica, so each one's
+   * gauge is current), and rolls them if this is the pass at start (no slot)
+   * or this replica wins the tick's slot. A tick with nothing to heal claims
+   * nothing, so rollup_heal_ticks grows only while there is healing.
+   */
+  private async healOnce(trigger: HealTick["trigger"], slotOf: (() => Promise<Date>) | null): Promise<void> {
+    const { db, config, replicaId, log } = this.deps;
+    try {
+      const slot = slotOf && (await slotOf());
+      const { dates, toHeal } = await readDatesToHeal(db, config.healBatch);
+      const ran = dates.length > 0 && (slot === null || (await claimHealSlot(db, slot, replicaId)));
+      let healed = 0;
+      for (const date of ran ? dates : []) {
+        const run = await this.serialise(() => this.runLocked({ date, trigger, slot, ifStillNeeded: true }));
+        if (run?.status === "succeeded") healed += 1;
+      }
+      if (ran) log.info({ trigger, healed, toHeal: toHeal - healed }, "rollup heal pass");
+      else log.debug({ trigger, toHeal }, "rollup heal pass: nothing to roll here");
+      this.emit("heal", { trigger, slot, ran, healed, toHeal: toHeal - healed });
+    } catch (error) {
+      if (!(error instanceof RollupStoppingError)) log.error({ err: error, trigger }, "rollup heal pass failed");
+    }
+  }
+
+  /** The scheduled instant of `task` nearest to the database's clock, so replicas whose clocks differ a little name the same slot. */
+  private slotNearest(task: ScheduledTask | null, now: Date): Date | null {
     const second = Math.round(now.getTime() / 1000) * 1000;
     for (let offset = 0; offset <= SLOT_SEARCH_SECONDS; offset += 1) {
       for (const candidate of [second - offset * 1000, second + offset * 1000]) {
-        if (this.task?.match(new Date(candidate))) return new Date(candidate);
+        if (task?.match(new Date(candidate))) return new Date(candidate);
       }
     }
     return null;
   }
 
-  /** One run, holding the lock; resolves with the finished run (succeeded or failed), or null when catch-up found it done. */
-  private async runLocked(request: RunRequest & { unlessSucceeded: true }): Promise<RollupRunRow | null>;
+  /** One run, holding the lock; resolves with the finished run (succeeded or failed), or null when healing found it done. */
+  private async runLocked(request: RunRequest & { ifStillNeeded: true }): Promise<RollupRunRow | null>;
   private async runLocked(request: RunRequest): Promise<RollupRunRow>;
   private async runLocked(request: RunRequest): Promise<RollupRunRow | null> {
     const { db, log, replicaId } = this.deps;
@@ -165,7 +233,7 @@ export class RollupService {
       if (advisory) await lockRollups(client);
       const abandoned = await failAbandonedRuns(client);
       if (abandoned > 0) log.warn({ runs: abandoned }, "rollup runs abandoned by a stopped replica marked failed");
-      if (request.unlessSucceeded && (await hasSucceededRun(client, request.date))) return null;
+      if (request.ifStillNeeded && !(await stillNeedsHeal(client, request.date))) return null;
       const runId = await insertRunningRun(client, { ...request, slot: request.slot ?? null, replica: replicaId });
       const started = Date.now();
       try {

@@ -19,7 +19,8 @@ export interface RollupRunRow {
   error: string | null;
 }
 
-export type RollupTrigger = "schedule" | "catch-up" | "manual" | "backfill";
+/** catch-up: the healer's first pass at start; heal: its ticks (ROLLUP_HEAL_CRON). */
+export type RollupTrigger = "schedule" | "catch-up" | "heal" | "manual" | "backfill";
 
 /** Key of the session-level advisory lock every rollup run holds ("rollup" in ASCII). */
 export const ROLLUP_LOCK_KEY = 0x726f6c6c7570;
@@ -49,13 +50,23 @@ export async function failAbandonedRuns(client: ClientBase): Promise<number> {
   return rowCount ?? 0;
 }
 
-/** Whether a date already has a successful run (catch-up re-checks this under the lock). */
-export async function hasSucceededRun(client: ClientBase, date: string): Promise<boolean> {
-  const { rows } = await client.query<{ done: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM rollup_runs WHERE date = $1::date AND status = 'succeeded') AS done`,
+/**
+ * Whether `day` needs healing: usageDateSource, over all tenants, does not
+ * read it from its rollup (a tenant's stale mark, never rolled up, rolled up
+ * before deltas existed), or its rollup is missing (rollupMissing: a failed
+ * latest run).
+ */
+function healNeeded(day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${usageDateSource(day, null)} <> 'rollup' OR ${rollupMissing(day, null)})`;
+}
+
+/** The healer re-checks under the lock that the date still needs its rollup, so no two replicas roll it. */
+export async function stillNeedsHeal(client: ClientBase, date: string): Promise<boolean> {
+  const { rows } = await client.query<{ needed: boolean }>(
+    `SELECT ${healNeeded(Prisma.raw("$1::date")).text} AS needed`,
     [date],
   );
-  return rows[0].done;
+  return rows[0].needed;
 }
 
 /** The run's row, committed as running before the work starts, so operators see it. */
@@ -72,11 +83,12 @@ export async function insertRunningRun(
 }
 
 /**
- * The rollup of one date, inside the caller's transaction. The stale mark
- * (set by UPDATE and DELETE) is deleted first, in its own statement: a writer
- * that commits later re-marks the date, and one still in progress holds the
- * mark (migration 20261201001000) so this waits for it, and the statement
- * that counts takes its snapshot after.
+ * The rollup of one date, inside the caller's transaction. The date's stale
+ * marks, one per tenant (set by UPDATE, DELETE and TRUNCATE), are deleted
+ * first, in their own statement: a writer that commits later re-marks its
+ * (date, tenant), and one still in progress holds its marks (migrations
+ * 20261201001000, 20261207002000) so this waits for it, and the statement
+ * that counts takes its snapshot after. `wasStale`: any tenant's mark was there.
  */
 export async function clearStaleMark(client: ClientBase, date: string): Promise<{ wasStale: boolean }> {
   const { rowCount } = await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
@@ -114,7 +126,7 @@ export async function writeDailyCounts(
           AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
         GROUP BY tenant_id, user_id
      ), clean AS MATERIALIZED (
-       SELECT NOT $2::boolean AND ${usageDateSource(Prisma.raw("$1::date")).text} = 'rollup' AS yes
+       SELECT NOT $2::boolean AND ${usageDateSource(Prisma.raw("$1::date"), null).text} = 'rollup' AS yes
      ), vanished AS (
        DELETE FROM usage_metrics_daily m
         WHERE m.date = $1::date AND NOT (SELECT yes FROM clean)
@@ -216,17 +228,34 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
   return rows.map((row) => row.date);
 }
 
-/** Catch-up at start: the dates of the 90 ending yesterday, from the earliest activity on, with no successful run; oldest first. */
-export async function readDatesToCatchUp(db: Database): Promise<string[]> {
-  const rows = await db.prisma.$queryRaw<Array<{ date: string }>>`
-    WITH bounds AS (
-      SELECT (now() AT TIME ZONE 'UTC')::date - 1 AS yesterday,
-             (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log) AS earliest)
-    SELECT to_char(d, 'YYYY-MM-DD') AS date
-      FROM bounds, generate_series(greatest(earliest, yesterday - 89), yesterday, interval '1 day') AS d
-     WHERE NOT EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d::date AND r.status = 'succeeded')
-     ORDER BY d`;
-  return rows.map((row) => row.date);
+/**
+ * The dates the healer rolls next: of all history before today (from the
+ * earliest activity_log date, where rollupMissing starts, plus any stale
+ * date), those that need healing (healNeeded), newest first (dashboards read
+ * windows ending today), at most `batch`; and how many there are in all.
+ */
+export async function readDatesToHeal(db: Database, batch: number): Promise<{ dates: string[]; toHeal: number }> {
+  const rows = await db.prisma.$queryRaw<Array<{ dates: string[]; toHeal: number }>>`
+    WITH bounds AS MATERIALIZED (
+      SELECT (now() AT TIME ZONE 'UTC')::date AS today,
+             (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log) AS earliest
+    ), to_heal AS MATERIALIZED (
+      SELECT c.day FROM (
+        SELECT d::date AS day FROM bounds, generate_series(earliest, today - 1, interval '1 day') AS d
+        UNION SELECT date FROM usage_stale_dates) c
+       WHERE c.day < (SELECT today FROM bounds) AND ${healNeeded(Prisma.sql`c.day`)}
+    )
+    SELECT ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM to_heal ORDER BY day DESC LIMIT ${batch}::int) AS dates,
+           (SELECT count(*) FROM to_heal)::int AS "toHeal"`;
+  return rows[0];
+}
+
+/** Claims a heal tick's slot: true for the one replica whose insert wins. */
+export async function claimHealSlot(db: Database, slot: Date, replica: string): Promise<boolean> {
+  const claimed = await db.prisma.$executeRaw`
+    INSERT INTO rollup_heal_ticks (slot, replica) VALUES (${slot.toISOString()}::timestamptz, ${replica})
+    ON CONFLICT (slot) DO NOTHING`;
+  return claimed === 1;
 }
 
 /** runRollup's date: the given one or yesterday, and whether it lies after the database's today. */
@@ -244,7 +273,7 @@ export async function readBackfillDates(
 ): Promise<Array<{ date: string; clean: boolean; future: boolean }>> {
   return db.prisma.$queryRaw`
     SELECT to_char(d, 'YYYY-MM-DD') AS date,
-           ${usageDateSource(Prisma.sql`d::date`)} = 'rollup' AS clean,
+           ${usageDateSource(Prisma.sql`d::date`, null)} = 'rollup' AS clean,
            d::date > (now() AT TIME ZONE 'UTC')::date AS future
       FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d
      ORDER BY d`;
@@ -272,16 +301,26 @@ export async function readRecentRuns(db: Database): Promise<RollupRunRow[]> {
 }
 
 /**
- * Whether `day` is a missing rollup date: before today, on or after the
- * earliest activity_log date (the catch-up's own start: before it there is
- * nothing to roll up), and with no successful run or a failed latest
- * finished run.
+ * Whether `day` is a missing rollup date: before today, with no successful
+ * run or a failed latest finished run, and with something to roll up. For
+ * all tenants (null) that is on or after the earliest activity_log date (the
+ * catch-up's own start). For one tenant it is a date with rows of that
+ * tenant (one probe of activity_log's (tenant_id, created_at) index, made
+ * last, so only for dates otherwise missing): runs are per date, for every
+ * tenant, and a tenant is shown only those that hold its own rows, never a
+ * date that only other tenants' rows (a late one included) bring in.
  */
-export function rollupMissing(day: Prisma.Sql): Prisma.Sql {
+export function rollupMissing(day: Prisma.Sql, tenantId: string | null): Prisma.Sql {
+  const hasRows =
+    tenantId === null
+      ? Prisma.sql`${day} >= (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log)`
+      : Prisma.sql`EXISTS (SELECT 1 FROM activity_log a WHERE a.tenant_id = ${tenantId}::uuid
+          AND a.created_at >= (${day}::timestamp AT TIME ZONE 'UTC')
+          AND a.created_at < ((${day} + 1)::timestamp AT TIME ZONE 'UTC'))`;
   return Prisma.sql`(${day} < (now() AT TIME ZONE 'UTC')::date
-    AND ${day} >= (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log)
     AND coalesce((SELECT r.status <> 'succeeded' FROM rollup_runs r WHERE r.date = ${day} AND r.status <> 'running'
-                   ORDER BY r.finished_at DESC, r.id DESC LIMIT 1), true))`;
+                   ORDER BY r.finished_at DESC, r.id DESC LIMIT 1), true)
+    AND ${hasRows})`;
 }
 
 /** rollupStatus.missingDates: of the 90 dates ending yesterday, the missing ones (rollupMissing), oldest first. */
@@ -289,6 +328,6 @@ export async function readMissingDates(db: Database): Promise<string[]> {
   const rows = await db.prisma.$queryRaw<Array<{ dates: string[] }>>`
     SELECT coalesce(array_agg(to_char(d.day, 'YYYY-MM-DD') ORDER BY d.day), '{}') AS dates
       FROM (SELECT (now() AT TIME ZONE 'UTC')::date - i AS day FROM generate_series(1, 90) AS i) d
-     WHERE ${rollupMissing(Prisma.sql`d.day`)}`;
+     WHERE ${rollupMissing(Prisma.sql`d.day`, null)}`;
   return rows[0].dates;
 }

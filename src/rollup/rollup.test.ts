@@ -45,7 +45,8 @@ const RollupStatusQuery = graphql(`
   }
 `);
 
-const gateway = useTestGateway();
+// Heal passes every second, 100 dates each: "catch-up at start" heals this file's whole history in a few.
+const gateway = useTestGateway({ ROLLUP_HEAL_CRON: "* * * * * *", ROLLUP_HEAL_BATCH: "100" });
 let admin: Viewer;
 beforeAll(async () => {
   admin = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN });
@@ -410,7 +411,8 @@ onPostgres("runs and other sessions (PostgreSQL only: the embedded database has 
 });
 
 describe("catch-up at start", () => {
-  it("rolls every day of the last 90 with no successful run, in the background", async () => {
+  // Before healing, it rolled only the last 90 days: now every date of all history that needs it, tooOld included.
+  it("rolls every date of all history with no successful run (or stale), each once, in the background", async () => {
     const yesterday = await dbDate(-1);
     const tenantId = await createTenant(gateway.db.pool);
     const user = await createUser(gateway.db.pool, { tenantId });
@@ -427,41 +429,44 @@ describe("catch-up at start", () => {
         })),
       ),
     );
-    const { rows: before } = await gateway.db.pool.query<{ date: string }>(
-      "SELECT DISTINCT to_char(date, 'YYYY-MM-DD') AS date FROM rollup_runs WHERE status = 'succeeded'",
+    // The oracle: each date from the earliest activity to yesterday with no successful run, and each stale one.
+    const { rows: needing } = await gateway.db.pool.query<{ date: string }>(
+      `SELECT to_char(d, 'YYYY-MM-DD') AS date
+         FROM generate_series((SELECT min(created_at) AT TIME ZONE 'UTC' FROM activity_log)::date,
+                              (now() AT TIME ZONE 'UTC')::date - 1, interval '1 day') AS d
+        WHERE NOT EXISTS (SELECT 1 FROM rollup_runs r WHERE r.date = d::date AND r.status = 'succeeded')
+           OR EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = d::date)
+        ORDER BY d`,
     );
-    const done = new Set(before.map((row) => row.date));
+    const toHeal = needing.map((row) => row.date);
     const window = Array.from({ length: 90 }, (_, i) => addDays(yesterday, -i));
-    expect(window.some((date) => !done.has(date))).toBe(true);
+    expect(window.some((date) => toHeal.includes(date))).toBe(true);
+    expect(toHeal).toContain(tooOld);
+    expect(toHeal.length).toBeGreaterThan(window.length);
 
     expect(gateway.rollup.start()).toBeUndefined();
     expect((await gateway.fetch("/readyz")).status).toBe(200);
 
     const deadline = Date.now() + 90_000;
-    let missing = window;
+    let missing = toHeal;
     while (missing.length > 0) {
       if (Date.now() > deadline) throw new Error(`not caught up: ${missing.join(", ")}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
       const { rows } = await gateway.db.pool.query<{ date: string }>(
-        "SELECT to_char(date, 'YYYY-MM-DD') AS date FROM rollup_runs WHERE status = 'succeeded' AND date = ANY($1::date[])",
-        [window],
+        `SELECT to_char(date, 'YYYY-MM-DD') AS date FROM rollup_runs
+          WHERE status = 'succeeded' AND trigger IN ('catch-up', 'heal') AND date = ANY($1::date[])`,
+        [toHeal],
       );
       const succeeded = new Set(rows.map((row) => row.date));
-      missing = window.filter((date) => !succeeded.has(date));
+      missing = toHeal.filter((date) => !succeeded.has(date));
     }
-    const { rows: catchUp } = await gateway.db.pool.query<{ date: string; n: number }>(
+    const { rows: healed } = await gateway.db.pool.query<{ date: string; n: number }>(
       `SELECT to_char(date, 'YYYY-MM-DD') AS date, count(*)::int AS n FROM rollup_runs
-        WHERE trigger = 'catch-up' GROUP BY date ORDER BY date`,
+        WHERE trigger IN ('catch-up', 'heal') GROUP BY date ORDER BY date`,
     );
-    expect(catchUp).toEqual(
-      window
-        .filter((date) => !done.has(date))
-        .sort()
-        .map((date) => ({ date, n: 1 })),
-    );
-    // Dates rolled before their rows arrived stay as they are (stale, for the scheduler's lookback); the others are exact.
-    for (const date of tenDays.filter((d) => !done.has(d)))
+    expect(healed).toEqual(toHeal.map((date) => ({ date, n: 1 })));
+    // Dates rolled before their rows arrived read their deltas on top; the others, tooOld too, are exact.
+    for (const date of [...tenDays, tooOld].filter((d) => toHeal.includes(d)))
       expect(await dailyRows(gateway.db.pool, date)).toEqual(await expectedDailyRows(gateway.db.pool, date));
-    expect(await dailyRows(gateway.db.pool, tooOld)).toEqual([]);
   });
 });

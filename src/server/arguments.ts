@@ -54,8 +54,13 @@ export function parseDateWindow(
   if (exclusiveWith !== null)
     throw badUserInput(`${exclusiveWith} and from/to exclude each other: give one or the other`, exclusiveWith);
   if (from > to) throw badUserInput(`from (${from}) must not be after to (${to})`, "from");
-  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
+  const days = datesIn({ from, to });
   if (days > MAX_WINDOW_DAYS)
     throw badUserInput(`from..to covers ${days} days; at most ${MAX_WINDOW_DAYS} are allowed`, "to");
   return { from, to };
+}
+
+/** The number of dates from..to, both included. */
+export function datesIn({ from, to }: DateWindow): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
 }

@@ -19,6 +19,8 @@ import { demoGraphiqlOptions } from "./graphiql";
 import { createRequestHandler } from "./http";
 import { jitExecution } from "./jit";
 import { queryLimits } from "./limits";
+import { Budgets, budgetPlugin } from "./budget";
+import { createReadinessProbe } from "./readiness";
 import { createMetrics } from "./metrics";
 import { errorReportingPlugin } from "./plugins";
 import { buildGatewaySchema } from "./schema";
@@ -69,18 +71,20 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       // only effect was `cache-control: no-store` on every response, which errorReportingPlugin now sets.
       ApolloServerPluginCacheControlDisabled(),
       errorReportingPlugin({ production: config.production }),
+      budgetPlugin(new Budgets(config.budget)),
     ],
   });
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
+  const readiness = createReadinessProbe(config, db);
   const handleRequest = createRequestHandler({
     apollo,
     verifyToken,
     log,
     contextFor: ({ viewer, requestId, log: requestLog }) =>
       createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
-    isReady: () => isDatabaseReachable(db),
-    metrics: createMetrics(db),
+    isReady: () => readiness.isReady(),
+    metrics: createMetrics(db, rollup),
     graphiql: await demoGraphiqlOptions(config),
   });
   const inFlight = new Set<ServerResponse>();
@@ -108,6 +112,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       await apollo.stop();
       await rollup.stop();
       log.info("scheduler stopped");
+      await readiness.close();
       await db.close();
       log.info("database closed");
     },
@@ -130,13 +135,4 @@ async function drain(server: Server, inFlight: Set<ServerResponse>, graceMs: num
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   server.closeAllConnections();
-}
-
-async function isDatabaseReachable(db: Database): Promise<boolean> {
-  try {
-    await db.pool.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  }
 }

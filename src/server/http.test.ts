@@ -172,8 +172,8 @@ describe("query limits reject before any SQL is sent", () => {
     ["a flood of 2,000 directives", `{ viewer { id ${"@skip(if: false) ".repeat(2000)} } }`, "QUERY_LIMIT_TOKENS"],
     ["tokens", `{ viewer { ${"id ".repeat(QUERY_LIMITS.tokens + 1)} } }`, "QUERY_LIMIT_TOKENS"],
     [
-      "cost",
-      `{ ${"tenantActivity { users { id fullName searches7d enrichments7d exports7d } id name userCount searches7d enrichments7d exports7d lastActive } ".repeat(60)} }`,
+      "cost (six year-long usage windows: cost.test.ts has the model)",
+      `{ ${Array.from({ length: 6 }, (_, i) => `a${i}: usageMetrics(from: "2025-01-01", to: "2025-12-31") { range }`).join(" ")} }`,
       "QUERY_LIMIT_COST",
     ],
   ];

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Database } from "../db/database";
+import type { RollupService } from "../rollup/rollup.service";
 
 /** What one GraphQL request did, as the request handler saw it. */
 export interface RequestObservation {
@@ -21,7 +22,7 @@ export interface Metrics {
 }
 
 /** Prometheus metrics of one gateway, served at /metrics (prom-client). */
-export function createMetrics(db: Database): Metrics {
+export function createMetrics(db: Database, rollup: RollupService): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -75,6 +76,22 @@ export function createMetrics(db: Database): Metrics {
     async collect() {
       this.set(await readRollupGauge(db, "duration"));
     },
+  });
+  // Set from the healer's passes, not read per scrape: NaN until this replica's first pass (or without a scheduler).
+  const toHeal = new Gauge({
+    name: "gateway_rollup_dates_to_heal",
+    help: "Dates that need a rollup (stale, never rolled up, a failed latest run), as of this replica's last heal pass",
+    registers: [registry],
+  });
+  toHeal.set(Number.NaN);
+  const healed = new Counter({
+    name: "gateway_rollup_healed_dates_total",
+    help: "Dates this replica's heal passes rolled up",
+    registers: [registry],
+  });
+  rollup.on("heal", (tick) => {
+    toHeal.set(tick.toHeal);
+    healed.inc(tick.healed);
   });
   const seen = new Set<string>();
   return {

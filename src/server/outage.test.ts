@@ -1,8 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { Client } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
-import { insertActivity, viewerWithoutRow } from "../test/factories";
+import { createTenant, createUser, insertActivity, viewerWithoutRow } from "../test/factories";
 import { startTcpProxy, type TcpProxy } from "../test/tcp-proxy";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
 import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
@@ -83,8 +82,8 @@ describeOnServer("a database outage", () => {
   });
 
   it("cut mid-traffic: every request in flight answers 200, data or INTERNAL_SERVER_ERROR, and every recorded row is kept", async () => {
-    const tenantId = randomUUID();
-    const agent = { id: randomUUID(), role: Role.AGENT, tenantId };
+    // recordActivity writes only for a user of an active tenant (README, "Security").
+    const agent = await createUser(direct, { tenantId: await createTenant(direct), role: Role.AGENT });
     // The cut comes as the tenth answer does: the others are queued for the pool, in flight, or not yet sent.
     let answered = 0;
     let tenthAnswer!: () => void;

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { BREAK, visit, type DocumentNode } from "graphql";
+import { currentTally } from "../db/statement-counter";
 import { forbidden, isClientError } from "../errors";
 import { Role } from "../auth/role";
 import type { Context } from "./context";
@@ -20,9 +21,13 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
           }
         },
         async didEncounterErrors({ contextValue, errors }) {
+          // A client that left had its statements dropped or cancelled (src/db/pool.ts): their errors are no fault.
+          const clientLeft = currentTally()?.signal?.aborted === true;
           for (const error of errors) {
-            if (!isClientError(error))
-              contextValue.log.error({ err: error.originalError ?? error, path: error.path }, error.message);
+            if (isClientError(error)) continue;
+            const fields = { err: error.originalError ?? error, path: error.path };
+            if (clientLeft) contextValue.log.info(fields, `the client left: ${error.message}`);
+            else contextValue.log.error(fields, error.message);
           }
         },
         async willSendResponse({ contextValue, response }) {

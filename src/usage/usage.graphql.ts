@@ -39,7 +39,7 @@ export enum UsageRange {
 }
 registerEnumType(UsageRange, { name: "UsageRange" });
 
-const RANGE_DAYS: Record<UsageRange, number> = {
+export const RANGE_DAYS: Record<UsageRange, number> = {
   [UsageRange.LAST_7_DAYS]: 7,
   [UsageRange.LAST_30_DAYS]: 30,
   [UsageRange.LAST_90_DAYS]: 90,

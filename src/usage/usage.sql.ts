@@ -41,6 +41,17 @@ export const actionCounts = Prisma.sql`
   count(*) FILTER (WHERE action_type = 'persona_created')::int AS personas_created,
   count(*) FILTER (WHERE action_type = 'lookalike_search')::int AS lookalike_searches`;
 
+/** One tenant, the tenants of a list, or every row whatever its tenant (null). */
+export type UsageTenants = string | readonly string[] | null;
+
+/** The condition, ANDed to a WHERE, that a row under `alias` belongs to `tenants`; none for all tenants. */
+function ofTenants(alias: string, tenants: UsageTenants): Prisma.Sql {
+  if (tenants === null) return Prisma.empty;
+  return typeof tenants === "string"
+    ? Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenants}::uuid`
+    : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ANY (${[...tenants]}::uuid[])`;
+}
+
 /**
  * Where a date's exact figures come from, as SQL text over `day`: 'rollup'
  * (its rollup rows plus the usage_deltas the activity_log trigger appended
@@ -52,10 +63,15 @@ export const actionCounts = Prisma.sql`
  * usage_deltas_origin and no run ever absorbed its deltas: a run that did
  * found rows, so it left a usage_metrics_daily_totals row (kept even if
  * rollup_runs history is pruned; a run that found none had no deltas to take).
+ * Stale marks are per (date, tenant) (migration 20261207002000): an answer
+ * for one tenant or a list of tenants heeds only their marks, so another
+ * tenant's UPDATE or DELETE never changes how, or how fast, it is read; an
+ * all-tenant answer (null) and the rollup heed any mark of the date. Each is
+ * a lookup in the marks' primary key.
  */
-export function usageDateSource(day: Prisma.Sql): Prisma.Sql {
+export function usageDateSource(day: Prisma.Sql, tenants: UsageTenants): Prisma.Sql {
   return Prisma.sql`CASE
-    WHEN EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = ${day}) THEN 'raw'
+    WHEN EXISTS (SELECT 1 FROM usage_stale_dates s WHERE s.date = ${day} ${ofTenants("s", tenants)}) THEN 'raw'
     WHEN (SELECT r.consumed_deltas FROM rollup_runs r WHERE r.date = ${day} AND r.status = 'succeeded'
            ORDER BY r.finished_at DESC, r.id DESC LIMIT 1) THEN 'rollup'
     WHEN ${day} >= (SELECT since FROM usage_deltas_origin)
@@ -86,14 +102,11 @@ function summedColumns(alias: string): Prisma.Sql {
  */
 export type UsageGrouping = "date" | "user" | "tenant" | "tenantUser";
 
-/** One tenant, the tenants of a list, or every row whatever its tenant (null). */
-export type UsageTenants = string | readonly string[] | null;
-
-/** CTE `days`: the `count` dates from `start`, each with its source (usageDateSource). */
-function usageDays({ start, count }: { start: Prisma.Sql; count: Prisma.Sql }): Prisma.Sql {
+/** CTE `days`: the `count` dates from `start`, each with its source for `tenants` (usageDateSource). */
+function usageDays({ start, count }: { start: Prisma.Sql; count: Prisma.Sql }, tenants: UsageTenants): Prisma.Sql {
   return Prisma.sql`
     days AS (
-      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`)} AS source
+      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`, tenants)} AS source
       FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     )`;
 }
@@ -109,7 +122,7 @@ function usageDays({ start, count }: { start: Prisma.Sql; count: Prisma.Sql }): 
  */
 export function activeUsersPerDay(window: { start: Prisma.Sql; count: Prisma.Sql }): Prisma.Sql {
   return Prisma.sql`
-    ${usageDays(window)},
+    ${usageDays(window, null)},
     active_users (day, users) AS (
       SELECT days.day,
              coalesce(t.active_users,
@@ -133,8 +146,8 @@ export function activeUsersPerDay(window: { start: Prisma.Sql; count: Prisma.Sql
 }
 
 /**
- * CTEs `days` (the `count` dates from `start`, each with its source, see
- * usageDateSource) and `usage_rows` (day, tenant_id, user_id, the eight
+ * CTEs `days` (the `count` dates from `start`, each with its source for
+ * `tenants`, see usageDateSource) and `usage_rows` (day, tenant_id, user_id, the eight
  * counts) for `tenants`, in one statement, hence one snapshot. Rolled-up
  * dates read the narrowest rollup table that holds the grouping: all
  * tenants' per-date figures usage_metrics_daily_totals (one row per date,
@@ -161,12 +174,6 @@ export function usageRows(
     const columns = [withDate && `${alias}.date`, byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`];
     return by === "date" && !withDate ? Prisma.sql`()` : Prisma.raw(columns.filter(Boolean).join(", "));
   };
-  const ofTenant = (alias: string) =>
-    tenants === null
-      ? Prisma.empty
-      : typeof tenants === "string"
-        ? Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ${tenants}::uuid`
-        : Prisma.sql`AND ${Prisma.raw(alias)}.tenant_id = ANY (${[...tenants]}::uuid[])`;
   const rolledUpTable = byUser
     ? Prisma.sql`usage_metrics_daily`
     : byTenant || tenants !== null
@@ -174,20 +181,20 @@ export function usageRows(
       : Prisma.sql`usage_metrics_daily_totals`;
   const rolledUpDay = byDate ? Prisma.sql`m.date` : Prisma.sql`NULL::date`;
   return Prisma.sql`
-    ${usageDays({ start, count })},
+    ${usageDays({ start, count }, tenants)},
     usage_rows (day, tenant_id, user_id, total_logins, searches_executed, profiles_viewed, profiles_enriched,
       csv_exports, lists_created, personas_created, lookalike_searches) AS (
       SELECT ${rolledUpDay} AS day, ${keys("m")}, ${summedColumns("m")}
       FROM days JOIN ${rolledUpTable} m ON m.date = days.day
       -- The window again as a range on m.date, which the planner can use on the index.
-      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count} ${ofTenant("m")}
+      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count} ${ofTenants("m", tenants)}
       GROUP BY ${groups("m", byDate)}
       UNION ALL
       SELECT days.day, delta.*
       FROM days CROSS JOIN LATERAL (
         SELECT ${keys("d")}, ${summedColumns("d")}
         FROM usage_deltas d
-        WHERE d.date = days.day ${ofTenant("d")}
+        WHERE d.date = days.day ${ofTenants("d", tenants)}
         GROUP BY ${groups("d")}
         HAVING count(*) > 0
       ) delta
@@ -199,7 +206,7 @@ export function usageRows(
         FROM activity_log a
         WHERE a.created_at >= (days.day::timestamp AT TIME ZONE 'UTC')
           AND a.created_at < ((days.day + 1)::timestamp AT TIME ZONE 'UTC')
-          ${ofTenant("a")}
+          ${ofTenants("a", tenants)}
         GROUP BY ${groups("a")}
       ) raw
       WHERE days.source = 'raw'

@@ -475,7 +475,10 @@ describe("rolled-up dates", () => {
       "INSERT INTO rollup_runs (date, status, started_at, trigger) VALUES ($1, 'running', now(), 'manual')",
       [dates[0]],
     );
-    await pool.query("INSERT INTO usage_stale_dates (date) VALUES ($1) ON CONFLICT DO NOTHING", [dates[1]]);
+    await pool.query("INSERT INTO usage_stale_dates (date, tenant_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+      dates[1],
+      tenantId,
+    ]);
     const expected = await expectedUsage("LAST_90_DAYS", 90, tenantId);
     expect(expected.data.usageMetrics.totals.totalLogins).toBe(4);
     expect(await usage(admin, "LAST_90_DAYS")).toEqual(expected);

@@ -1,0 +1,258 @@
+/**
+ * What one tenant may take of this replica's database, so that it cannot hurt another (README, "Budgets").
+ *
+ * Every request of a signed-in viewer is admitted before it runs, or refused with RATE_LIMITED (HTTP 429) and
+ * nothing run, so an answer is never partial:
+ * - requests in flight, per viewer and per owner (the viewer's tenant; super admins share `platform`), wait in a
+ *   FIFO queue for at most BUDGET_QUEUE_MS, then are refused;
+ * - an owner whose statements took more than its share of database time over the last minute is refused at once,
+ *   with Retry-After when enough of that minute has passed;
+ * - recordActivity is counted per viewer per minute.
+ * An admitted request's statements then wait (never refused) for a permit, per viewer and per owner, that bounds
+ * what the owner has running in PostgreSQL at once; the permit is held until PostgreSQL has answered (src/db/pool.ts).
+ *
+ * All of it lives in this replica's memory: with R replicas an owner gets up to R times each figure.
+ */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { E_TIMEOUT, Semaphore, withTimeout } from "async-mutex";
+import { visit, type DocumentNode } from "graphql";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { Role } from "../auth/role";
+import type { Viewer } from "../auth/viewer";
+import type { Config } from "../config";
+import { currentTally, type StatementTally } from "../db/statement-counter";
+import { RateLimited, rateLimitedResponse } from "../errors";
+import type { Context } from "./context";
+
+const WINDOW_SECONDS = 60;
+
+/** The budget's keys for a viewer: its own, and its owner's (the tenant, or `platform` for super admins). */
+function budgetKeys(viewer: Viewer): { viewer: string; owner: string } {
+  const owner = viewer.role === Role.SUPER_ADMIN ? "platform" : `tenant:${viewer.tenantId ?? "none"}`;
+  return { viewer: `viewer:${viewer.id}`, owner };
+}
+
+/** Semaphores by key, made on first use and forgotten when nobody holds or waits for one. FIFO (async-mutex). */
+class KeyedSemaphores {
+  private readonly entries = new Map<string, { semaphore: Semaphore; users: number }>();
+
+  constructor(private readonly size: number) {}
+
+  /** Its release; past `deadline` it rejects with E_TIMEOUT and gives up its place in the queue. */
+  async acquire(key: string, deadline?: number): Promise<() => void> {
+    const entry = this.entries.get(key) ?? { semaphore: new Semaphore(this.size), users: 0 };
+    this.entries.set(key, entry);
+    entry.users += 1;
+    const leave = () => {
+      entry.users -= 1;
+      if (entry.users === 0) this.entries.delete(key);
+    };
+    try {
+      const queue =
+        deadline === undefined ? entry.semaphore : withTimeout(entry.semaphore, Math.max(0, deadline - Date.now()));
+      const [, release] = await queue.acquire();
+      return () => {
+        release();
+        leave();
+      };
+    } catch (error) {
+      leave();
+      throw error;
+    }
+  }
+}
+
+/**
+ * Milliseconds of database time per owner over the last minute, in one-second buckets (a sliding window: no
+ * reset at a minute's turn lets an owner spend two shares back to back).
+ */
+class DatabaseTime {
+  private readonly buckets = new Map<string, Array<{ second: number; milliseconds: number }>>();
+
+  add(key: string, milliseconds: number): void {
+    const second = Math.floor(Date.now() / 1000);
+    const buckets = this.current(key, second);
+    const last = buckets.at(-1);
+    if (last?.second === second) last.milliseconds += milliseconds;
+    else buckets.push({ second, milliseconds });
+    this.buckets.set(key, buckets);
+  }
+
+  /** Seconds until the owner's last minute holds less than `shareMs`; 0 when it already does. */
+  secondsUntilBelow(key: string, shareMs: number): number {
+    const second = Math.floor(Date.now() / 1000);
+    const buckets = this.current(key, second);
+    let used = buckets.reduce((sum, bucket) => sum + bucket.milliseconds, 0);
+    for (const bucket of buckets) {
+      if (used < shareMs) break;
+      used -= bucket.milliseconds;
+      if (used < shareMs) return bucket.second + WINDOW_SECONDS - second;
+    }
+    return 0;
+  }
+
+  /** The key's buckets of the last minute (older ones dropped, and the key when none is left). */
+  private current(key: string, second: number): Array<{ second: number; milliseconds: number }> {
+    const buckets = (this.buckets.get(key) ?? []).filter((bucket) => bucket.second > second - WINDOW_SECONDS);
+    if (buckets.length === 0) this.buckets.delete(key);
+    else this.buckets.set(key, buckets);
+    return buckets;
+  }
+}
+
+/** An admitted request: its statements' permits, and its place among the requests in flight until `release`. */
+export type Admission = NonNullable<StatementTally["budget"]>;
+
+export type BudgetConfig = Config["budget"];
+
+/** This replica's budgets (one per gateway). */
+export class Budgets {
+  private readonly viewerRequests: KeyedSemaphores;
+  private readonly ownerRequests: KeyedSemaphores;
+  private readonly viewerStatements: KeyedSemaphores;
+  private readonly ownerStatements: KeyedSemaphores;
+  private readonly databaseTime = new DatabaseTime();
+  private readonly recordings: RateLimiterMemory;
+
+  constructor(private readonly config: BudgetConfig) {
+    this.viewerRequests = new KeyedSemaphores(config.viewerRequests);
+    this.ownerRequests = new KeyedSemaphores(config.tenantRequests);
+    this.viewerStatements = new KeyedSemaphores(config.viewerStatements);
+    this.ownerStatements = new KeyedSemaphores(config.tenantStatements);
+    this.recordings = new RateLimiterMemory({ points: config.recordActivityPerMinute, duration: WINDOW_SECONDS });
+  }
+
+  /** Admits a request that records `recordings` activities, or throws RATE_LIMITED. */
+  async admit(viewer: Viewer, recordings: number): Promise<Admission> {
+    const keys = budgetKeys(viewer);
+    const shareMs = this.config.tenantDbSecondsPerMinute * 1000;
+    const wait = this.databaseTime.secondsUntilBelow(keys.owner, shareMs);
+    if (wait > 0) {
+      throw new RateLimited(`Over this ${ownerWord(keys.owner)}'s share of database time; retry in ${wait} s`, {
+        policy: "database-time",
+        quota: this.config.tenantDbSecondsPerMinute,
+        windowSeconds: WINDOW_SECONDS,
+        retryAfterSeconds: wait,
+      });
+    }
+    const deadline = Date.now() + this.config.queueMs;
+    const releaseViewer = await this.enqueue(this.viewerRequests, keys.viewer, deadline, this.config.viewerRequests);
+    let releaseOwner: () => void;
+    try {
+      releaseOwner = await this.enqueue(this.ownerRequests, keys.owner, deadline, this.config.tenantRequests);
+    } catch (error) {
+      releaseViewer();
+      throw error;
+    }
+    // Counted once the request is sure to run, so a refused one records nothing and costs nothing.
+    try {
+      if (recordings > 0) await this.consumeRecordings(keys.viewer, recordings);
+    } catch (error) {
+      releaseOwner();
+      releaseViewer();
+      throw error;
+    }
+    return {
+      // Always the viewer's permit before the owner's, so two statements never wait for each other's.
+      permit: async () => {
+        const releaseViewerPermit = await this.viewerStatements.acquire(keys.viewer);
+        const releaseOwnerPermit = await this.ownerStatements.acquire(keys.owner);
+        return {
+          label: keys.owner,
+          done: (milliseconds) => {
+            this.databaseTime.add(keys.owner, milliseconds);
+            releaseOwnerPermit();
+            releaseViewerPermit();
+          },
+        };
+      },
+      release() {
+        releaseOwner();
+        releaseViewer();
+      },
+    };
+  }
+
+  private async enqueue(
+    semaphores: KeyedSemaphores,
+    key: string,
+    deadline: number,
+    limit: number,
+  ): Promise<() => void> {
+    try {
+      return await semaphores.acquire(key, deadline);
+    } catch (error) {
+      if (error !== E_TIMEOUT) throw error;
+      throw new RateLimited(`Too many requests of this ${ownerWord(key)} at once; retry in a moment`, {
+        policy: "concurrency",
+        quota: limit,
+        retryAfterSeconds: 1,
+      });
+    }
+  }
+
+  private async consumeRecordings(key: string, recordings: number): Promise<void> {
+    try {
+      await this.recordings.consume(key, recordings);
+    } catch (refusal) {
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      // consume() counted the refused points too.
+      await this.recordings.reward(key, recordings);
+      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
+      throw new RateLimited(
+        `Over ${this.config.recordActivityPerMinute} recordActivity calls a minute; retry in ${retryAfterSeconds} s`,
+        {
+          policy: "record-activity",
+          quota: this.config.recordActivityPerMinute,
+          windowSeconds: WINDOW_SECONDS,
+          retryAfterSeconds,
+        },
+      );
+    }
+  }
+}
+
+function ownerWord(key: string): string {
+  if (key.startsWith("viewer:")) return "viewer";
+  return key === "platform" ? "platform" : "tenant";
+}
+
+/**
+ * Admits each operation of a signed-in viewer just before it runs (after every check of the query, its cost
+ * included, so a refused query is told what to fix rather than to wait) and gives its place back when the route's
+ * work is over; the request's statements then run under its permits. A request with no viewer runs no SQL (every field
+ * that reads needs one).
+ */
+export function budgetPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async responseForOperation({ contextValue, document, operation }) {
+          // The route's tally (src/server/observe.ts) gives the place back once the route's work is over.
+          const tally = currentTally();
+          if (!contextValue.viewer || !tally) return null;
+          // Typed as always there, but undefined for an operationName the document lacks (execution then says so).
+          const recordings = operation?.operation === "mutation" ? countRecordActivity(document) : 0;
+          try {
+            tally.budget = await budgets.admit(contextValue.viewer, recordings);
+          } catch (error) {
+            if (error instanceof RateLimited) return rateLimitedResponse(error);
+            throw error;
+          }
+          return null;
+        },
+      };
+    },
+  };
+}
+
+/** recordActivity fields in the document (aliases each count). */
+function countRecordActivity(document: DocumentNode): number {
+  let count = 0;
+  visit(document, {
+    Field(node) {
+      if (node.name.value === "recordActivity") count += 1;
+    },
+  });
+  return count;
+}
