@@ -20,7 +20,7 @@ async function main(): Promise<void> {
       const token = await signToken(
         config.jwt.secret,
         { id: user.id, role: user.role as Role, tenantId: user.tenantId },
-        { expiresIn: "30d" },
+        { expiresInSeconds: config.jwt.maxLifetimeSeconds },
       );
       lines.push(`  ${user.role.padEnd(12)} ${user.fullName}: {"Authorization": "Bearer ${token}"}`);
     }

@@ -27,7 +27,7 @@ async function activityOf(userId: string) {
   const { rows } = await gateway.db.pool.query(
     `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
             to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
-       FROM activity_log WHERE user_id = $1 ORDER BY id`,
+       FROM activity_log WHERE user_id = $1 ORDER BY activity_log.id`,
     [userId],
   );
   return rows;
@@ -123,7 +123,7 @@ describe("recordActivity with an idempotencyKey", () => {
       await winner.query(
         `INSERT INTO activity_idempotency_keys (user_id, key, activity_id, tenant_id, action_type, requested_at, occurred_at)
          VALUES ($1, $2, $3, $4, 'search_executed', $5, $5)
-         ON CONFLICT (user_id, key) DO UPDATE
+         ON CONFLICT (tenant_id, user_id, key) DO UPDATE
             SET activity_id = excluded.activity_id, action_type = excluded.action_type,
                 requested_at = excluded.requested_at, occurred_at = excluded.occurred_at, created_at = now()`,
         [user.id, idempotencyKey, rows[0].id, user.tenantId, occurredAt],
@@ -144,8 +144,8 @@ describe("recordActivity with an idempotencyKey", () => {
         occurredAt,
       };
       expect(body).toEqual({ data: { recordActivity: record } });
-      // The second statement is the one whose snapshot holds the winner.
-      expect(statements).toBe(2);
+      // The membership check, then the claim twice: the second one's snapshot holds the winner.
+      expect(statements).toBe(3);
       expect(await activityOf(user.id)).toEqual([...before, record]);
       expect(await keysOf(user.id)).toEqual([{ key: idempotencyKey, activityId: rows[0].id }]);
     } finally {

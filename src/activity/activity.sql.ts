@@ -18,6 +18,19 @@ function notInFuture(occurredAt: Prisma.Sql): Prisma.Sql {
 }
 
 /**
+ * Revocation as far as the data allows: a token stays valid until it expires, but only a user still in users, in
+ * the token's tenant, and that tenant still active, records activity in it.
+ */
+export async function isActiveMember(db: Database, viewer: { userId: string; tenantId: string }): Promise<boolean> {
+  const [row] = await db.prisma.$queryRaw<{ active: boolean }[]>`
+    SELECT EXISTS (
+      SELECT FROM users u JOIN tenants t ON t.id = u.tenant_id
+       WHERE u.id = ${viewer.userId}::uuid AND u.tenant_id = ${viewer.tenantId}::uuid AND t.is_active
+    ) AS active`;
+  return row.active;
+}
+
+/**
  * recordActivity: one activity_log row at occurredAt (default the database's
  * now). Null, with nothing written, when occurredAt is in the future by the
  * database clock beyond the tolerance.
@@ -45,9 +58,10 @@ export type IdempotentRecording =
   ({ outcome: "recorded" | "replayed" } & ActivityRecordRow) | { outcome: "mismatch" } | { outcome: "future" };
 
 /**
- * recordActivity with an idempotencyKey: a key stays live for 24 hours after
- * the call that claimed it; a live key replays its first record, an expired
- * one is claimed anew.
+ * recordActivity with an idempotencyKey: a key of a (tenant, user) stays live
+ * for 24 hours after the call that claimed it; a live key replays its first
+ * record, an expired one is claimed anew. The tenant is part of the key: a
+ * user's key in another tenant's token names another record.
  *
  * One statement claims the key (its primary key serialises racing callers) and
  * writes the activity_log row with it, so neither is written without the
@@ -69,7 +83,7 @@ export async function recordActivityOnce(
              coalesce(${requestedAt}::timestamptz, now()) AS occurred_at
     ),
     live AS (
-      SELECT k.* FROM activity_idempotency_keys k JOIN request USING (user_id, key)
+      SELECT k.* FROM activity_idempotency_keys k JOIN request USING (tenant_id, user_id, key)
        WHERE k.created_at > now() - interval '24 hours'
     ),
     claimed AS (
@@ -79,8 +93,8 @@ export async function recordActivityOnce(
              requested_at, occurred_at
         FROM request
        WHERE ${notInFuture(Prisma.sql`occurred_at`)} AND NOT EXISTS (SELECT FROM live)
-      ON CONFLICT (user_id, key) DO UPDATE
-         SET activity_id = excluded.activity_id, tenant_id = excluded.tenant_id, action_type = excluded.action_type,
+      ON CONFLICT (tenant_id, user_id, key) DO UPDATE
+         SET activity_id = excluded.activity_id, action_type = excluded.action_type,
              requested_at = excluded.requested_at, occurred_at = excluded.occurred_at, created_at = excluded.created_at
        WHERE k.created_at <= now() - interval '24 hours'
       RETURNING k.activity_id

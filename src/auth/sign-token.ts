@@ -8,15 +8,17 @@ import type { Viewer } from "./viewer";
 export async function signToken(
   secret: string,
   viewer: Viewer,
-  options: { expiresIn?: string; issuer?: string; audience?: string } = {},
+  options: { expiresInSeconds?: number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
+  // One instant for both claims, so the lifetime (exp - iat) is exactly the one asked for.
+  const issuedAt = Math.floor(Date.now() / 1000);
   let jwt = new SignJWT({
     app_metadata: { role: viewer.role, ...(viewer.tenantId ? { tenant_id: viewer.tenantId } : {}) },
   })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(viewer.id)
-    .setIssuedAt()
-    .setExpirationTime(options.expiresIn ?? "12h");
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (options.expiresInSeconds ?? 12 * 3600));
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(new TextEncoder().encode(secret));

@@ -49,12 +49,18 @@ afterAll(async () => {
   await Promise.all(started.map((other) => other.stop()));
 });
 
+/** What the browser refused under the page's content security policy, on every page the tests opened. */
+const cspViolations: string[] = [];
+
 /** GraphiQL in a fresh browser context (no saved tabs or headers), and the requests it sent elsewhere. */
 async function openGraphiql(target: TestGateway): Promise<{ page: Page; outside: string[] }> {
   const page = await browser.newPage();
   const outside: string[] = [];
   page.on("request", (request) => {
     if (!request.url().startsWith(`http://127.0.0.1:${target.port}/`)) outside.push(request.url());
+  });
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   await page.goto(`http://127.0.0.1:${target.port}/graphql`);
   await page.locator(".graphiql-query-editor .CodeMirror").waitFor();
@@ -141,4 +147,8 @@ it("saves tabs that each run with their variables, with no error, for a super ad
     const body = (await response.json()) as { errors?: unknown };
     expect({ status: response.status, errors: body.errors }).toEqual({ status: 200 });
   }
+});
+
+it("runs under its content security policy without a violation (no inline script, no eval)", () => {
+  expect(cspViolations).toEqual([]);
 });

@@ -2,10 +2,11 @@
  * Self-hosted GraphiQL. The gateway runs on machines without internet access,
  * so the page and everything it loads come from our own node_modules rather
  * than a CDN. GraphiQL 3's CSS inlines its fonts as data: URIs and it uses
- * CodeMirror 5 (no Monaco, no web workers), so these four files are all the
- * page ever loads.
+ * CodeMirror 5 (no Monaco, no web workers), so these four files and our own
+ * start script are all the page ever loads.
  */
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { Kind, parse, print, visit, type ASTNode, type FragmentDefinitionNode, type Location } from "graphql";
 import { Role } from "../auth/role";
@@ -21,6 +22,28 @@ interface AssetSource {
   file: string;
   contentType: string;
 }
+
+/** The element holding the page's options as JSON (data, not script: the CSP allows no inline script). */
+const OPTIONS_ELEMENT_ID = "graphiql-options";
+
+/**
+ * Renders GraphiQL with the options the page carries. A file of its own rather than an inline script, so the
+ * content security policy needs no inline-script exception, and no token in the page can ever run as code.
+ */
+const START_SCRIPT = `"use strict";
+(function () {
+  var options = JSON.parse(document.getElementById(${JSON.stringify(OPTIONS_ELEMENT_ID)}).textContent);
+  var props = {
+    fetcher: GraphiQL.createFetcher({ url: options.endpoint }),
+    defaultTabs: options.tabs,
+    isHeadersEditorEnabled: true,
+    defaultEditorToolsVisibility: "headers",
+    shouldPersistHeaders: true,
+  };
+  if (options.headers !== null) props.defaultHeaders = options.headers;
+  ReactDOM.createRoot(document.getElementById("graphiql")).render(React.createElement(GraphiQL, props));
+})();
+`;
 
 const JS = "text/javascript; charset=utf-8";
 
@@ -50,7 +73,9 @@ const SOURCES = new Map<string, AssetSource>([
   ],
 ]);
 
-const cache = new Map<string, { body: Buffer; contentType: string }>();
+const cache = new Map<string, { body: Buffer; contentType: string }>([
+  ["start.js", { body: Buffer.from(START_SCRIPT), contentType: JS }],
+]);
 
 // These packages' "exports" maps hide umd/ and dist/ from require.resolve, but
 // all of them export package.json, which gives us the package root.
@@ -59,16 +84,12 @@ function packageFile(pkg: string, file: string): string {
 }
 
 export function graphiqlAsset(name: string): { body: Buffer; contentType: string } | null {
+  const cached = cache.get(name);
+  if (cached) return cached;
   const source = SOURCES.get(name);
   if (!source) return null;
-  let asset = cache.get(name);
-  if (!asset) {
-    asset = {
-      body: readFileSync(packageFile(source.pkg, source.file)),
-      contentType: source.contentType,
-    };
-    cache.set(name, asset);
-  }
+  const asset = { body: readFileSync(packageFile(source.pkg, source.file)), contentType: source.contentType };
+  cache.set(name, asset);
   return asset;
 }
 
@@ -81,10 +102,10 @@ export interface GraphiqlTab {
 /** What the page is opened with beyond the saved tabs. */
 export interface GraphiqlOptions {
   /**
-   * The Headers editor's content in every tab, e.g. a development token; never the empty editor's content in
-   * production. Undefined: empty, for the user to paste theirs.
+   * The embedded development demo's: mints the token the Headers editor opens with, for a browser on the gateway's
+   * own machine only. Undefined: the editor opens empty, for the user to paste theirs.
    */
-  headers?: string;
+  demoToken?: () => Promise<string>;
 }
 
 // Comments kept under ~55 columns so they are not cut off beside the toolbar on a laptop.
@@ -168,27 +189,84 @@ function tabsOf(source: string): GraphiqlTab[] {
 export const DASHBOARD_TABS: readonly GraphiqlTab[] = tabsOf(readFileSync(EXAMPLES_FILE, "utf8"));
 
 /**
- * The Headers editor's content in the embedded development demo only (never in production nor with
- * DATABASE_URL): a token of the demo super admin, minted at start as main.ts mints the tokens it prints.
+ * The embedded development demo only (never in production nor with DATABASE_URL): a token of the demo super admin,
+ * minted for each page as main.ts mints the tokens it prints, so it is always within the maximum lifetime.
  */
 export async function demoGraphiqlOptions(config: Config): Promise<GraphiqlOptions> {
-  if (config.database.kind !== "embedded" || config.production || !config.jwt.secret) return {};
+  const secret = config.jwt.secret;
+  if (config.database.kind !== "embedded" || config.production || !secret) return {};
   const admin = DEMO_USERS.super_admin;
-  const token = await signToken(
-    config.jwt.secret,
-    { id: admin.id, role: Role.SUPER_ADMIN, tenantId: admin.tenantId },
-    { expiresIn: "30d" },
-  );
-  return { headers: `{"Authorization": "Bearer ${token}"}` };
+  return {
+    demoToken: () =>
+      signToken(
+        secret,
+        { id: admin.id, role: Role.SUPER_ADMIN, tenantId: admin.tenantId },
+        { expiresInSeconds: config.jwt.maxLifetimeSeconds },
+      ),
+  };
 }
 
-// JSON is valid JS, but "</script>" inside a string would still end the
-// inline script element, so "<" is escaped as well.
+/**
+ * The page's response headers. The policy allows scripts from the gateway only (no inline script, no eval);
+ * styles may be inline because GraphiQL's components apply inline styles (without it the headers editor never
+ * shows; graphiql.test.ts watches for violations). frame-ancestors 'none' (and the older
+ * X-Frame-Options) keep the page out of other sites' frames, where a click could be stolen.
+ */
+const GRAPHIQL_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/html; charset=utf-8",
+  "content-security-policy": [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  // The demo's page holds a token: no cache keeps it.
+  "cache-control": "no-store",
+};
+
+const LOOPBACK_PEER = /^(127(\.\d{1,3}){3}|::1|::ffff:127(\.\d{1,3}){3})$/;
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+const FORWARDING_HEADER = /^(forwarded|via|x-real-ip|x-forwarded-.+)$/i;
+
+/**
+ * A browser on the gateway's own machine, asking for it by a loopback name: the connection comes from a loopback
+ * address (not through a proxy or a port forward, which add forwarding headers), and the Host is localhost or a
+ * loopback address (not a name an attacker's page made resolve here: DNS rebinding).
+ */
+function fromThisMachine(req: IncomingMessage): boolean {
+  return (
+    LOOPBACK_PEER.test(req.socket.remoteAddress ?? "") &&
+    LOCAL_HOST.test(req.headers.host ?? "") &&
+    !Object.keys(req.headers).some((name) => FORWARDING_HEADER.test(name))
+  );
+}
+
+/** Answers a browser's GET of the API's URL: the page, with its security headers and the demo's token if allowed. */
+export async function graphiqlPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  endpoint: string,
+  { demoToken }: GraphiqlOptions = {},
+): Promise<void> {
+  const token = demoToken && fromThisMachine(req) ? await demoToken() : undefined;
+  res.writeHead(200, GRAPHIQL_PAGE_HEADERS);
+  res.end(pageHtml(endpoint, token && `{"Authorization": "Bearer ${token}"}`));
+}
+
+// "</script>" inside a JSON string would still end the script element holding it, so "<" is escaped.
 function scriptLiteral(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 
-export function graphiqlPage(endpoint: string, { headers }: GraphiqlOptions = {}): string {
+function pageHtml(endpoint: string, headers: string | undefined): string {
   const asset = (name: string) => GRAPHIQL_ASSET_PREFIX + name;
   const tabs = DASHBOARD_TABS.map((tab, index) => ({
     query: index === 0 ? `${WELCOME(headers !== undefined)}\n${tab.query}` : tab.query,
@@ -212,17 +290,8 @@ export function graphiqlPage(endpoint: string, { headers }: GraphiqlOptions = {}
 <script src="${asset("react.js")}"></script>
 <script src="${asset("react-dom.js")}"></script>
 <script src="${asset("graphiql.js")}"></script>
-<script>
-ReactDOM.createRoot(document.getElementById('graphiql')).render(
-  React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({ url: ${scriptLiteral(endpoint)} }),
-    defaultTabs: ${scriptLiteral(tabs)},${headers === undefined ? "" : `\n    defaultHeaders: ${scriptLiteral(headers)},`}
-    isHeadersEditorEnabled: true,
-    defaultEditorToolsVisibility: 'headers',
-    shouldPersistHeaders: true,
-  }),
-);
-</script>
+<script type="application/json" id="${OPTIONS_ELEMENT_ID}">${scriptLiteral({ endpoint, tabs, headers: headers ?? null })}</script>
+<script src="${asset("start.js")}"></script>
 </body>
 </html>
 `;

@@ -70,8 +70,7 @@ export function createRequestHandler(deps: HttpDependencies) {
       if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, { req, res, url, requestId, log });
       if (url.pathname !== "/graphql") throw new HttpError(404, "NOT_FOUND", "Not found: the API is at /graphql");
       if (req.method === "GET" && !url.searchParams.has("query") && prefersHtml(req)) {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        return void res.end(graphiqlPage("/graphql", deps.graphiql));
+        return await graphiqlPage(req, res, "/graphql", deps.graphiql);
       }
       await handleGraphQL(deps, { req, res, url, requestId, log });
     } catch (error) {
