@@ -3,6 +3,7 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
+import { datesRead } from "../server/cost";
 import { DateScalar } from "../server/scalars";
 import { readEnrichmentHealth } from "./enrichment.sql";
 
@@ -54,7 +55,13 @@ export class EnrichmentHealth {
 
 @Resolver()
 export class EnrichmentResolver {
-  @Query(() => EnrichmentHealth, { description: "days: 1 to 90, else BAD_USER_INPUT." })
+  @Query(() => EnrichmentHealth, {
+    complexity: datesRead(({ days }) => {
+      checkWindowDays(days as number);
+      return days as number;
+    }),
+    description: "days: 1 to 90, else BAD_USER_INPUT.",
+  })
   @Auth(Role.SUPER_ADMIN)
   async enrichmentHealth(
     @Arg("days", () => Int, { defaultValue: 14 }) days: number,

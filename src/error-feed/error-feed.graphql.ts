@@ -3,6 +3,7 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
+import { datesRead } from "../server/cost";
 import { DateTimeScalar } from "../server/scalars";
 import { readErrorFeedPage } from "./error-feed.sql";
 
@@ -80,6 +81,8 @@ export class ErrorFeed {
 @Resolver()
 export class ErrorFeedResolver {
   @Query(() => ErrorFeed, {
+    // Failed prospects updated on the 7 dates ending today.
+    complexity: datesRead(() => 7),
     description:
       "Failed enrichments updated in the last 7 days. limit: 1 to 100, page: 1 or more, else BAD_USER_INPUT. " +
       "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",

@@ -17,6 +17,7 @@ import { Role } from "../auth/role";
 import { checkWindowDays } from "../enrichment/enrichment.graphql";
 import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
+import { datesRead, RAW_ROWS } from "../server/cost";
 import { funnelChangeLoader, readFunnel, type FunnelChangeRow, type FunnelWindow } from "./funnel.sql";
 
 export enum FunnelStageKey {
@@ -120,6 +121,12 @@ async function changeOf(stage: FunnelStage, ctx: Context): Promise<FunnelChangeR
 @Resolver(() => FunnelStage)
 export class FunnelResolver {
   @Query(() => Funnel, {
+    // Its days, RAW_ROWS times in USERS mode (activity_log's rows), once more for the previous-period fields.
+    complexity: datesRead(({ days, mode }, selects) => {
+      checkWindowDays(days as number);
+      const previous = ["previousValue", "change", "changePercent"].some((field) => selects("stages", field));
+      return (days as number) * (mode === FunnelMode.USERS ? RAW_ROWS : 1) * (1 + Number(previous));
+    }),
     description:
       "days: 1 to 90, else BAD_USER_INPUT. tenantId narrows the counts to one tenant. " +
       "A tenantId that is not a uuid (8-4-4-4-12 hex) is BAD_USER_INPUT; a well-formed one with no tenants row gets zeros. " +

@@ -2,6 +2,7 @@ import { Ctx, Field, Float, Int, ObjectType, Query, Resolver } from "type-graphq
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Context } from "../server/context";
+import { datesRead } from "../server/cost";
 import { readPlatformPulse } from "./pulse.sql";
 
 @ObjectType()
@@ -32,7 +33,8 @@ export class PlatformPulse {
 
 @Resolver()
 export class PulseResolver {
-  @Query(() => PlatformPulse)
+  // The 8 dates ending today (activeUsers7dAvg and activeUsersToday).
+  @Query(() => PlatformPulse, { complexity: datesRead(() => 8) })
   @Auth(Role.SUPER_ADMIN)
   platformPulse(@Ctx() ctx: Context): Promise<PlatformPulse> {
     return readPlatformPulse(ctx.db);

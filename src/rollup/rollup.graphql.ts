@@ -3,6 +3,7 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
+import { datesRead, RAW_ROWS } from "../server/cost";
 import { DateScalar, DateTimeScalar } from "../server/scalars";
 import { readManualDate, readMissingDates, readRecentRuns, readRollupStatus, type RollupRunRow } from "./rollup.sql";
 
@@ -70,6 +71,8 @@ export class RollupResolver {
   }
 
   @Mutation(() => RollupRun, {
+    // One date recounted from its raw rows.
+    complexity: datesRead(() => RAW_ROWS),
     description:
       "Rolls up one UTC date (default yesterday) now, replacing that date's rows. Not a future date.\n" +
       "Today may be rolled. Waits for a run in progress (on any replica) to finish first, then runs, and returns " +

@@ -1,5 +1,3 @@
-// The window rules come from the resolvers' modules, whose decorators need it loaded first (as schema.ts does).
-import "reflect-metadata";
 import type { ApolloServerPlugin } from "@apollo/server";
 import {
   getNamedType,
@@ -14,11 +12,12 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
-import { createComplexityRule, type ComplexityEstimator } from "graphql-query-complexity";
-import { checkWindowDays } from "../enrichment/enrichment.graphql";
-import { FunnelMode } from "../funnel/funnel.graphql";
-import { RANGE_DAYS, type UsageRange } from "../usage/usage.graphql";
-import { datesIn, parseDateWindow } from "./arguments";
+import {
+  createComplexityRule,
+  fieldExtensionsEstimator,
+  type ComplexityEstimator,
+  type ComplexityEstimatorArgs,
+} from "graphql-query-complexity";
 import type { Context } from "./context";
 
 /**
@@ -26,12 +25,11 @@ import type { Context } from "./context";
  *
  * The unit is one date of one statement's window: the dashboards' statements read, per date, the rollup rows of
  * that date (or its raw rows), so a 366-day usageMetrics reads about 52 times what a 7-day one does, and each
- * alias runs its own statements. A field that reads a window costs its dates times the statements its selection
- * sends (usageMetrics' previousTotals or changes add one over a window as long, userBreakdown one over the same
- * window; the funnel's previousValue, change or changePercent one over the days before), times RAW_ROWS where
- * the statement reads activity_log's rows rather than the rollup's. Any other object field costs OBJECT (one
- * small statement at most, or none), a leaf nothing. An argument the resolver refuses reads nothing and costs
- * nothing: the client gets that argument's own error, not this one.
+ * alias runs its own statements. A field that reads a window declares its cost next to its resolver
+ * (`complexity: datesRead(...)`): its dates times the statements its selection sends, times RAW_ROWS where the
+ * statement reads activity_log's rows rather than the rollup's. Any other object field costs OBJECT (one small
+ * statement at most, or none), a leaf nothing. An argument the resolver refuses reads nothing and costs nothing:
+ * the client gets that argument's own error, not this one.
  *
  * Sizes (QUERY_LIMITS.cost in limits.ts is 1,200): GraphiQL's tabs cost 1 to 116 as they open, the two usage
  * tabs 736 over a 366-day window, GraphiQL's introspection 71; any one usageMetrics, whatever its window and
@@ -43,67 +41,51 @@ import type { Context } from "./context";
  * A date of activity_log's own rows instead of the rollup's, which sum several events per (tenant, user) row. No more
  * than 4: a 90-day USERS funnel with its previous values, a real question, costs 722.
  */
-const RAW_ROWS = 4;
+export const RAW_ROWS = 4;
 const OBJECT = 1;
 
-/** Whether a selection asks for a field at this path, through fragments (skip and include ignored: the bound is an upper one). */
-type Selects = (...path: string[]) => boolean;
+/** Whether the field's selection asks for a field at this path, through fragments (skip and include ignored: the bound is an upper one). */
+export type Selects = (...path: string[]) => boolean;
 
-/** Dates read by the fields that read windows, from their arguments and selection; `Type.field` keyed. */
-const DATES_READ: Record<string, (args: Record<string, unknown>, selects: Selects) => number> = {
-  "Query.usageMetrics": (args, selects) =>
-    usageDates(args) * (1 + Number(selects("previousTotals") || selects("changes")) + Number(selects("userBreakdown"))),
-  "Query.funnel": ({ days, mode }, selects) =>
-    acceptedDays(days) *
-    (mode === FunnelMode.USERS ? RAW_ROWS : 1) *
-    (1 + Number(["previousValue", "change", "changePercent"].some((field) => selects("stages", field)))),
-  "Query.enrichmentHealth": ({ days }) => acceptedDays(days),
-  // The 7 dates ending today, for the tenants and, in another statement, for their users.
-  "Query.tenantActivity": (_args, selects) => 7 * (1 + Number(selects("users"))),
-  // The 8 dates ending today (activeUsers7dAvg and today).
-  "Query.platformPulse": () => 8,
-  // Failed prospects updated on the 7 dates ending today.
-  "Query.errorFeed": () => 7,
-  // One date recounted from its raw rows.
-  "Mutation.runRollup": () => RAW_ROWS,
-};
-
-function usageDates({ from, to, range }: Record<string, unknown>): number {
-  try {
-    // range together with from/to is refused too, but only the resolver knows whether range was given.
-    const window = parseDateWindow(from as string | null, to as string | null, { exclusiveWith: null });
-    return window ? datesIn(window) : RANGE_DAYS[range as UsageRange];
-  } catch {
-    return 0;
-  }
+/** What the estimators get besides the field: the document's fragments, which selections spread. */
+interface CostContext {
+  fragments: Map<string, FragmentDefinitionNode>;
 }
 
-function acceptedDays(days: unknown): number {
-  try {
-    checkWindowDays(days as number);
-    return days as number;
-  } catch {
-    return 0;
-  }
+/**
+ * A field's cost as the dates it reads, from its arguments and selection, plus its children's. A `count` that
+ * throws (the resolver's own check of an argument refusing it) reads nothing.
+ */
+export function datesRead(
+  count: (args: Record<string, unknown>, selects: Selects) => number,
+): (options: ComplexityEstimatorArgs) => number {
+  return ({ args, node, childComplexity, context }) => {
+    const { fragments } = context as CostContext;
+    const selects = (selectionSet: SelectionSetNode | undefined, path: string[]): boolean =>
+      (selectionSet?.selections ?? []).some((selection) => {
+        if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, path);
+        if (selection.kind === Kind.FRAGMENT_SPREAD)
+          return selects(fragments.get(selection.name.value)?.selectionSet, path);
+        if (selection.name.value !== path[0]) return false;
+        return path.length === 1 || selects(selection.selectionSet, path.slice(1));
+      });
+    try {
+      return count(args, (...path) => selects(node.selectionSet, path)) + childComplexity;
+    } catch {
+      return childComplexity;
+    }
+  };
 }
 
-function estimatorFor(document: DocumentNode): ComplexityEstimator {
+/** Fields that declare no cost: OBJECT for an object, nothing for a leaf. */
+const byShape: ComplexityEstimator = ({ field, childComplexity }) =>
+  (isLeafType(getNamedType(field.type)) ? 0 : OBJECT) + childComplexity;
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const selects = (selectionSet: SelectionSetNode | undefined, path: string[]): boolean =>
-    (selectionSet?.selections ?? []).some((selection) => {
-      if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet, path);
-      if (selection.kind === Kind.FRAGMENT_SPREAD)
-        return selects(fragments.get(selection.name.value)?.selectionSet, path);
-      if (selection.name.value !== path[0]) return false;
-      return path.length === 1 || selects(selection.selectionSet, path.slice(1));
-    });
-  return ({ type, field, node, args, childComplexity }) => {
-    const datesRead = DATES_READ[`${type.name}.${field.name}`];
-    if (datesRead) return datesRead(args, (...path) => selects(node.selectionSet, path)) + childComplexity;
-    return (isLeafType(getNamedType(field.type)) ? 0 : OBJECT) + childComplexity;
-  };
+  return fragments;
 }
 
 /**
@@ -123,7 +105,8 @@ export function operationCost(
     maximumComplexity: Number.MAX_SAFE_INTEGER,
     variables,
     operationName: operation.name?.value,
-    estimators: [estimatorFor(document)],
+    estimators: [fieldExtensionsEstimator(), byShape],
+    context: { fragments: fragmentsOf(document) } satisfies CostContext,
     onComplete: (complexity) => (cost = complexity),
   });
   try {

@@ -2,6 +2,7 @@ import { Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root }
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Context } from "../server/context";
+import { datesRead } from "../server/cost";
 import { DateTimeScalar } from "../server/scalars";
 import { readTenantActivity, tenantUsersLoader } from "./tenants.sql";
 
@@ -55,6 +56,8 @@ export class TenantActivity {
 @Resolver(() => TenantActivity)
 export class TenantsResolver {
   @Query(() => [TenantActivity], {
+    // The 7 dates ending today, for the tenants and, in another statement, for their users.
+    complexity: datesRead((_args, selects) => 7 * (1 + Number(selects("users")))),
     description:
       'Active tenants (tenants.is_active), by searches7d descending, then name ascending. Names compare by code point (COLLATE "C"); tenants with equal searches7d and name, by id ascending.',
   })

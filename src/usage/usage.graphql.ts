@@ -18,8 +18,9 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
 import { forbidden } from "../errors";
-import { isArgumentGiven, MAX_WINDOW_DAYS, parseDateWindow, parseTenantId } from "../server/arguments";
+import { datesIn, isArgumentGiven, MAX_WINDOW_DAYS, parseDateWindow, parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
+import { datesRead } from "../server/cost";
 import { DateScalar } from "../server/scalars";
 import {
   readUsageSeries,
@@ -39,11 +40,17 @@ export enum UsageRange {
 }
 registerEnumType(UsageRange, { name: "UsageRange" });
 
-export const RANGE_DAYS: Record<UsageRange, number> = {
+const RANGE_DAYS: Record<UsageRange, number> = {
   [UsageRange.LAST_7_DAYS]: 7,
   [UsageRange.LAST_30_DAYS]: 30,
   [UsageRange.LAST_90_DAYS]: 90,
 };
+
+/** The dates a usageMetrics call reads: its custom window, or its range (range with from/to is refused anyway). */
+function usageDates(from: string | null, to: string | null, range: UsageRange): number {
+  const window = parseDateWindow(from, to, { exclusiveWith: null });
+  return window ? datesIn(window) : RANGE_DAYS[range];
+}
 
 export enum UsageGranularity {
   DAY = "DAY",
@@ -222,6 +229,12 @@ export class UsageMetrics {
 @Resolver(() => UsageMetrics)
 export class UsageResolver {
   @Query(() => UsageMetrics, {
+    // The window's dates, once more for previousTotals or changes (the window before) and for userBreakdown.
+    complexity: datesRead(
+      ({ from, to, range }, selects) =>
+        usageDates(from as string | null, to as string | null, range as UsageRange) *
+        (1 + Number(selects("previousTotals") || selects("changes")) + Number(selects("userBreakdown"))),
+    ),
     description:
       "Usage of one tenant, or of all tenants. A tenant admin always gets their own\ntenant (asking for another tenantId is FORBIDDEN). A super admin gets all\ntenants, or one when tenantId is given.\nA tenantId that is not a uuid is BAD_USER_INPUT; a uuid with no tenants row gets zeros. A tenant admin whose token has no tenant is FORBIDDEN.",
   })
