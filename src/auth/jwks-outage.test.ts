@@ -82,95 +82,86 @@ async function viewerOf(gateway: TestGateway, key: SigningKey): Promise<string |
   return body.data?.viewer?.id ?? null;
 }
 
-describe("the identity provider's JWKS down, hanging, restarted", () => {
-  const provider = new JwksProvider();
-  let gateway: TestGateway;
-  let first: SigningKey;
-
+/**
+ * A provider serving one key (key-1) and a gateway verifying against it, refreshing after 1 s; started before the
+ * describe block's tests, stopped after them.
+ */
+function useProviderAndGateway(settings: Record<string, string> = {}) {
+  const setup = { provider: new JwksProvider() } as { provider: JwksProvider; gateway: TestGateway; key: SigningKey };
   beforeAll(async () => {
-    first = await signingKey("key-1");
-    provider.keys = [first.jwk];
-    await provider.start();
-    gateway = await startTestGateway({
+    setup.key = await signingKey("key-1");
+    setup.provider.keys = [setup.key.jwk];
+    await setup.provider.start();
+    setup.gateway = await startTestGateway({
       JWT_SECRET: "",
-      JWT_JWKS_URL: provider.url,
+      JWT_JWKS_URL: setup.provider.url,
       JWT_JWKS_REFRESH_SECONDS: "1",
       JWT_JWKS_COOLDOWN_SECONDS: "1",
+      ...settings,
     });
   });
   afterAll(async () => {
-    await gateway.stop();
-    await provider.stop();
+    await setup.gateway.stop();
+    await setup.provider.stop();
   });
+  return setup;
+}
+
+describe("the identity provider's JWKS down, hanging, restarted", () => {
+  const setup = useProviderAndGateway();
 
   it("keeps accepting tokens of the keys last seen while the provider fails, long past the refresh age", async () => {
-    expect(await viewerOf(gateway, first)).toBe(sub);
-    provider.mode = "down";
-    const fetchesBefore = provider.fetches;
+    expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
+    setup.provider.mode = "down";
+    const fetchesBefore = setup.provider.fetches;
     // Several refreshes fail (each after the key set is 1 s old, 1 s apart); every request in between is answered.
     await until("three failed refreshes", async () => {
-      expect(await viewerOf(gateway, first)).toBe(sub);
-      return provider.fetches >= fetchesBefore + 3;
+      expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
+      return setup.provider.fetches >= fetchesBefore + 3;
     });
-    expect(await viewerOf(gateway, first)).toBe(sub);
+    expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
   });
 
   it("answers while a refresh hangs, without waiting for it, one fetch at a time", async () => {
-    provider.mode = "hang";
-    provider.maxPending = 0;
+    setup.provider.mode = "hang";
+    setup.provider.maxPending = 0;
     const [hanging] = await until("a refresh to hang", async () => {
-      expect(await viewerOf(gateway, first)).toBe(sub);
-      return provider.pending.size > 0 && [...provider.pending];
+      expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
+      return setup.provider.pending.size > 0 && [...setup.provider.pending];
     });
     // Answered while that fetch is still open (it hangs until the gateway's 5 s timeout): no request waited for it.
     for (let i = 0; i < 5; i += 1) {
-      expect(await viewerOf(gateway, first)).toBe(sub);
-      expect(provider.pending.has(hanging)).toBe(true);
+      expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
+      expect(setup.provider.pending.has(hanging)).toBe(true);
     }
-    expect(provider.maxPending).toBe(1);
+    expect(setup.provider.maxPending).toBe(1);
   });
 
   it("picks up a rotated key once the provider is back on its port", async () => {
     const second = await signingKey("key-2");
-    const port = provider.port;
-    await provider.stop();
-    provider.mode = "up";
-    provider.keys = [second.jwk];
-    await provider.start(port);
+    const port = setup.provider.port;
+    await setup.provider.stop();
+    setup.provider.mode = "up";
+    setup.provider.keys = [second.jwk];
+    await setup.provider.start(port);
     await until("the rotated key to be accepted", async () => {
-      return (await viewerOf(gateway, second)) === sub;
+      return (await viewerOf(setup.gateway, second)) === sub;
     });
-    expect(await viewerOf(gateway, second)).toBe(sub);
+    expect(await viewerOf(setup.gateway, second)).toBe(sub);
   });
 });
 
 describe("keys kept only for JWT_JWKS_MAX_STALE_SECONDS", () => {
-  const provider = new JwksProvider();
-  let gateway: TestGateway;
-  let key: SigningKey;
-
-  beforeAll(async () => {
-    key = await signingKey("key-1");
-    provider.keys = [key.jwk];
-    await provider.start();
-    gateway = await startTestGateway({
-      JWT_SECRET: "",
-      JWT_JWKS_URL: provider.url,
-      JWT_JWKS_REFRESH_SECONDS: "1",
-      JWT_JWKS_COOLDOWN_SECONDS: "1",
-      JWT_JWKS_MAX_STALE_SECONDS: "3",
-    });
-  });
-  afterAll(async () => {
-    await gateway.stop();
-    await provider.stop();
-  });
+  const setup = useProviderAndGateway({ JWT_JWKS_MAX_STALE_SECONDS: "3" });
 
   it("refuses tokens once the last good key set is older than the limit, and accepts them when the provider returns", async () => {
-    expect(await viewerOf(gateway, key)).toBe(sub);
-    provider.mode = "down";
-    await until("the key set to expire", async () => (await viewerOf(gateway, key)) === null);
-    provider.mode = "up";
-    await until("the provider's keys to be fetched again", async () => (await viewerOf(gateway, key)) === sub);
+    expect(await viewerOf(setup.gateway, setup.key)).toBe(sub);
+    setup.provider.mode = "down";
+    await until("the key set to expire", async () => (await viewerOf(setup.gateway, setup.key)) === null);
+    setup.provider.mode = "up";
+    await until(
+      "the provider's keys to be fetched again",
+      async () => (await viewerOf(setup.gateway, setup.key)) === sub,
+    );
   });
 });
