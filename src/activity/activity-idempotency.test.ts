@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import { Client, type Pool } from "pg";
 import { createTenant, createUser } from "../test/factories";
 import { graphql } from "../test/gql";
 import { serverUrl } from "../test/test-database";
@@ -51,9 +51,10 @@ async function ageKey(userId: string, key: string, interval: string) {
 
 const occurredAt = "2026-03-04T05:06:07.089Z";
 
-async function waitUntilABackendWaitsOnALock(client: Client): Promise<void> {
+/** Asked outside the winner's transaction: inside one, pg_stat_activity stays as its first read in it saw it. */
+async function waitUntilABackendWaitsOnALock(pool: Pick<Pool, "query">): Promise<void> {
   for (;;) {
-    const { rows } = await client.query(
+    const { rows } = await pool.query(
       `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     );
     if (rows.length > 0) return;
@@ -133,7 +134,7 @@ describe("recordActivity with an idempotencyKey", () => {
         { actionType: "SEARCH_EXECUTED", occurredAt, idempotencyKey },
         { viewer: user },
       );
-      await waitUntilABackendWaitsOnALock(winner);
+      await waitUntilABackendWaitsOnALock(gateway.db.pool);
       await winner.query("COMMIT");
       const { body, statements } = await loser;
       const record = {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Pool } from "pg";
 import { useTestGateway } from "../test/test-gateway";
 import { applyMigrations, readMigrations } from "./migrate";
 
@@ -56,7 +57,7 @@ describe("migrations", () => {
       `SELECT migration_name, checksum FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`,
     );
     expect(rows).toEqual(readMigrations().map(({ name, checksum }) => ({ migration_name: name, checksum })));
-    expect(await applyMigrations(gateway.db.pool)).toEqual([]);
+    expect(await applyMigrations(gateway.db.direct)).toEqual([]);
   });
 
   it("leave the platform's rows alone when they run again", async () => {
@@ -64,7 +65,7 @@ describe("migrations", () => {
       `INSERT INTO tenants (id, name) VALUES ('0d000000-0000-4000-8000-000000000001', 'Kept')`,
     );
     await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
-    expect((await applyMigrations(gateway.db.pool)).length).toBe(readMigrations().length);
+    expect((await applyMigrations(gateway.db.direct)).length).toBe(readMigrations().length);
     const { rows } = await gateway.db.pool.query(
       `SELECT name FROM tenants WHERE id = '0d000000-0000-4000-8000-000000000001'`,
     );
@@ -100,9 +101,25 @@ describe("migrations", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("turn jit off for the gateway's role in its database, so every connection has it off, a pooler's too", async () => {
+    const { rows } = await gateway.db.pool.query<{ jit: string }>("SELECT current_setting('jit') AS jit");
+    // PGlite has no JIT, so its setting is left as it is.
+    expect(rows).toEqual([{ jit: gateway.db.kind === "postgres" ? "off" : "on" }]);
+  });
+
   it("can run from several replicas at once", async () => {
     await gateway.db.pool.query(`DELETE FROM _prisma_migrations`);
-    const results = await Promise.all([applyMigrations(gateway.db.pool), applyMigrations(gateway.db.pool)]);
-    expect(results.map((applied) => applied.length).sort()).toEqual([0, readMigrations().length]);
+    // Each replica with a session of its own on the server (embedded: the one session there is).
+    const { database } = gateway.config;
+    const sessions =
+      database.kind === "postgres"
+        ? [new Pool({ connectionString: database.directUrl }), new Pool({ connectionString: database.directUrl })]
+        : [gateway.db.direct, gateway.db.direct];
+    try {
+      const results = await Promise.all(sessions.map((session) => applyMigrations(session)));
+      expect(results.map((applied) => applied.length).sort()).toEqual([0, readMigrations().length]);
+    } finally {
+      if (database.kind === "postgres") await Promise.all(sessions.map((session) => session.end()));
+    }
   });
 });

@@ -1,12 +1,49 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 
 export const MIGRATIONS_DIR = join(__dirname, "..", "..", "prisma", "migrations");
 
 /** The key `prisma migrate` itself locks, so our runs and Prisma's exclude each other. */
 const PRISMA_MIGRATE_LOCK = 72707369;
+
+/**
+ * The dashboards' statements are short; JIT compiling them cost seconds (jsonb_each's default row estimate pushes
+ * plans over the JIT threshold). A startup option (`-c jit=off`) is refused by a transaction pooler and a session's
+ * SET does not follow the client through one, so jit is off in this database for the role the gateway connects as,
+ * which every new server connection of it applies. An operator's own jit setting for it is kept; PGlite has no JIT;
+ * a role not allowed to alter itself keeps the server's default.
+ */
+const JIT_OFF_FOR_THIS_ROLE = `DO $$
+BEGIN
+  IF pg_jit_available() AND NOT EXISTS (
+    SELECT 1 FROM pg_db_role_setting s
+     WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND s.setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+       AND EXISTS (SELECT 1 FROM unnest(s.setconfig) AS c WHERE c LIKE 'jit=%')) THEN
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET jit = off', current_user, current_database());
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN NULL;
+END $$`;
+
+/** How often a start that finds the migrations locked tries again. */
+const LOCK_RETRY_MS = 200;
+
+/**
+ * Prisma's migration lock, polled rather than waited for: a session blocked in pg_advisory_lock keeps its
+ * statement's snapshot, and the holder's CREATE INDEX CONCURRENTLY waits for every older snapshot to end, so
+ * replicas starting together deadlocked (PostgreSQL then aborted all but one).
+ */
+async function takeMigrationLock(client: PoolClient): Promise<void> {
+  for (;;) {
+    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+      PRISMA_MIGRATE_LOCK,
+    ]);
+    if (rows[0].locked) return;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+  }
+}
 
 export interface Migration {
   name: string;
@@ -32,12 +69,13 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * together serialise on Prisma's advisory lock. Each file runs as one simple
  * query: an implicit transaction, or the lone `CREATE INDEX CONCURRENTLY`
  * that must run outside one. The files are idempotent (IF NOT EXISTS), so a
- * migration interrupted by a crash is simply run again.
+ * migration interrupted by a crash is simply run again. Both need a session:
+ * `pool` reaches the server directly (DIRECT_URL), not through a transaction pooler.
  */
 export async function applyMigrations(pool: Pool, migrations = readMigrations()): Promise<string[]> {
   const client = await pool.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_MIGRATE_LOCK]);
+    await takeMigrationLock(client);
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
@@ -69,6 +107,7 @@ export async function applyMigrations(pool: Pool, migrations = readMigrations())
         id,
       ]);
     }
+    await client.query(JIT_OFF_FOR_THIS_ROLE);
     return pending.map((migration) => migration.name);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => undefined);

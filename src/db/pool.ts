@@ -4,6 +4,8 @@ import pg from "pg";
 import { currentTally, recordStatement, type StatementTally } from "./statement-counter";
 
 const checkedOut = Symbol("checkedOut");
+/** How long a CancelRequest's connection waits for the server to close it. */
+const CANCEL_WAIT_MS = 10_000;
 type CountedClient = pg.PoolClient & { [checkedOut]?: boolean };
 
 /** What node-postgres keeps of the server's BackendKeyData: the key of a CancelRequest for this connection. */
@@ -26,8 +28,9 @@ interface BackendKey {
  * costs its budget until the server has stopped working for it.
  */
 export class CountingPool extends pg.Pool {
-  constructor(config?: pg.PoolConfig) {
+  constructor({ statementTimeoutMs, ...config }: pg.PoolConfig & { statementTimeoutMs?: number } = {}) {
     super(config);
+    if (statementTimeoutMs) this.on("connect", (client) => bound(client, statementTimeoutMs, this.options));
     const query = pg.Pool.prototype.query.bind(this) as (...a: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
       recordStatement();
@@ -93,6 +96,59 @@ export class CountingPool extends pg.Pool {
   }
 }
 
+const UNBOUNDED = Symbol("unbounded");
+
+/** A statement the statement timeout does not cut: a wait for a lock, which its holder bounds. */
+export function unbounded(text: string, values: unknown[]): pg.QueryConfig {
+  return Object.assign({ text, values }, { [UNBOUNDED]: true });
+}
+
+/**
+ * The statement timeout, kept by the client so that it holds through a transaction pooler (which refuses a
+ * `statement_timeout` startup parameter and would not keep a session's SET): a statement not answered within
+ * `milliseconds` is sent a CancelRequest and fails, whatever PostgreSQL answers, so its holder closes the
+ * connection rather than pooling it (see budgetedQuery) and a late cancel never reaches the next statement.
+ */
+function bound(client: pg.PoolClient, milliseconds: number, options: pg.PoolConfig): void {
+  const query = client.query.bind(client) as (...a: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const first = args[0] as { [UNBOUNDED]?: boolean; submit?: unknown } | undefined;
+    if (first?.[UNBOUNDED] || typeof first?.submit === "function") return query(...args);
+    let late = false;
+    const timer = setTimeout(() => {
+      late = true;
+      sendCancelRequest(options, client as pg.PoolClient & BackendKey);
+    }, milliseconds);
+    const outcome = (error: unknown) => {
+      clearTimeout(timer);
+      return late ? new StatementTimeoutError(milliseconds, error) : error;
+    };
+    const callback = args[args.length - 1];
+    if (typeof callback === "function") {
+      args[args.length - 1] = (error: unknown, result: unknown) => callback(outcome(error), result);
+      return query(...args);
+    }
+    return (query(...args) as Promise<unknown>).then(
+      (result) => {
+        const error = outcome(undefined);
+        if (error) throw error;
+        return result;
+      },
+      (error: unknown) => {
+        throw outcome(error);
+      },
+    );
+  }) as typeof client.query;
+}
+
+/** PostgreSQL's own code for a statement cancelled by its timeout. */
+class StatementTimeoutError extends Error {
+  readonly code = "57014";
+  constructor(milliseconds: number, cause: unknown) {
+    super(`canceling statement due to statement timeout (DB_STATEMENT_TIMEOUT_MS: ${milliseconds} ms)`, { cause });
+  }
+}
+
 function instrument(client: CountedClient): void {
   const query = client.query.bind(client) as (...a: unknown[]) => unknown;
   // pg-pool drops its idle error listener while a client is checked out; a connection lost between two statements
@@ -126,10 +182,13 @@ function sendCancelRequest(options: pg.PoolConfig, client: BackendKey): void {
   const { host, port } = new pg.Client(options);
   const socket = host.startsWith("/") ? connect(`${host}/.s.PGSQL.${port}`) : connect(port, host);
   socket.on("error", () => undefined);
+  // As libpq does, the server is left to close the connection once it has the request (the socket then closes
+  // too): PgBouncer 1.18 exits ("bad client state") when a cancel's client closes first.
+  socket.setTimeout(CANCEL_WAIT_MS, () => socket.destroy());
   const message = Buffer.alloc(16);
   message.writeInt32BE(16, 0);
   message.writeInt32BE(80877102, 4); // the CancelRequest code
   message.writeInt32BE(client.processID, 8);
   message.writeInt32BE(client.secretKey, 12);
-  socket.end(message);
+  socket.write(message);
 }

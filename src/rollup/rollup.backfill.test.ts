@@ -16,13 +16,13 @@ interface Backfill {
 }
 
 /** `npm run rollup -- --from ... --to ...`, as node with tsx's loader so that a signal reaches the backfill itself. */
-function backfill(url: string, args: string[]): Backfill {
+function backfill(database: TestDatabase, args: string[]): Backfill {
   const child = spawn(process.execPath, ["--import", "tsx", "src/rollup/rollup.cli.ts", ...args], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
-      DATABASE_URL: url,
+      ...database.env,
       JWT_SECRET: "backfill-test-secret-0123456789-0123456789",
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -73,7 +73,7 @@ onPostgres("the backfill command (PostgreSQL: a process of its own against the s
       ["--from", "2026-02-30", "--to", "2026-03-01"],
       ["--from", dates[1], "--to", dates[0]],
     ]) {
-      const run = backfill(database.url!, args);
+      const run = backfill(database, args);
       expect(await run.exited).toBe(2);
       expect(run.lines.join("\n")).toContain("usage: npm run rollup -- --from YYYY-MM-DD --to YYYY-MM-DD");
     }
@@ -96,7 +96,7 @@ onPostgres("the backfill command (PostgreSQL: a process of its own against the s
     await holder.query("BEGIN");
     await holder.query("SELECT 1 FROM usage_metrics_daily WHERE date = $1::date FOR UPDATE", [third]);
 
-    const interrupted = backfill(database.url!, ["--from", first, "--to", last]);
+    const interrupted = backfill(database, ["--from", first, "--to", last]);
     await until(
       "the first two dates",
       () => interrupted.lines.filter((line) => / rows .* ms /.test(line)).length === 2,
@@ -115,7 +115,7 @@ onPostgres("the backfill command (PostgreSQL: a process of its own against the s
       `${range[2]}  ${await rows(range[2])} rows  3/11`,
     ]);
 
-    const resumed = backfill(database.url!, ["--from", first, "--to", last]);
+    const resumed = backfill(database, ["--from", first, "--to", last]);
     expect(await resumed.exited).toBe(0);
     const resumedProgress = progress(resumed);
     expect(resumedProgress.slice(0, 3)).toEqual(

@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     console.log("interrupted: finishing the current date, then stopping (run the same command again to resume)");
   });
   try {
-    await applyMigrations(db.pool);
+    await applyMigrations(db.direct);
     const dates = await readBackfillDates(db, range);
     const future = dates.filter((date) => date.future);
     if (future.length > 0) {

@@ -81,10 +81,10 @@ export class RollupResolver {
   @Auth(Role.SUPER_ADMIN)
   async runRollup(
     @Arg("date", () => DateScalar, { nullable: true }) date: string | null | undefined,
-    @Ctx() { db, rollup }: Context,
+    @Ctx() { db, rollup, viewer }: Context,
   ): Promise<RollupRunRow> {
     const target = await readManualDate(db, date ?? null);
     if (target.future) throw badUserInput(`date ${target.date} is in the future`, "date");
-    return rollup.runNow(target.date);
+    return rollup.runNow(target.date, viewer?.id);
   }
 }

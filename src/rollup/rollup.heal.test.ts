@@ -147,7 +147,7 @@ describe("healing on one gateway (a fast heal cron)", () => {
   });
 
   async function metric(name: string): Promise<string | undefined> {
-    const text = await (await gateway.fetch("/metrics")).text();
+    const text = await gateway.metrics();
     return new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1];
   }
 
@@ -261,7 +261,7 @@ onPostgres("healing across three replicas (PostgreSQL only: one database, three 
           HOST: "127.0.0.1",
           LOG_LEVEL: "silent",
           JWT_SECRET: TEST_JWT_SECRET,
-          DATABASE_URL: database.url!,
+          ...database.env,
           ROLLUP_ENABLED: "false",
           REPLICA_ID: id,
           ...HEAL_ENV,

@@ -16,13 +16,13 @@ interface Replica {
 }
 
 /** A gateway process of its own (node with tsx's loader, so its pid is the gateway's), resolved once it serves. */
-async function startReplica(url: string, id: string, env: Record<string, string>): Promise<Replica> {
+async function startReplica(database: TestDatabase, id: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
-      DATABASE_URL: url,
+      ...database.env,
       JWT_SECRET: "replica-test-secret-0123456789-0123456789",
       PORT: "0",
       HOST: "127.0.0.1",
@@ -71,7 +71,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
       await insertActivityInChunks(pool, generateActivity(100 + i, date, 3000));
     }
     const env = { ROLLUP_CRON: "*/3 * * * * *", ROLLUP_LOOKBACK_DAYS: "1", ROLLUP_ENABLED: "true" };
-    const replicas = await Promise.all(["r1", "r2", "r3"].map((id) => startReplica(database.url!, id, env)));
+    const replicas = await Promise.all(["r1", "r2", "r3"].map((id) => startReplica(database, id, env)));
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const { rows: clock } = await pool.query<{ stoppedAt: Date }>(`SELECT now() AS "stoppedAt"`);
     for (const replica of replicas) replica.child.kill("SIGTERM");
@@ -154,7 +154,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
       [yesterday, pair.tenant_id, pair.user_id],
     );
     const env = { ROLLUP_CRON: "0 0 1 1 *", ROLLUP_ENABLED: "true" };
-    const doomed = await startReplica(database.url!, "doomed", env);
+    const doomed = await startReplica(database, "doomed", env);
     await until("the run to block midway", async () => {
       const { rowCount } = await pool.query(
         `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
@@ -166,10 +166,12 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
     await doomed.exited;
     await holder.query("ROLLBACK");
     holder.release();
-    // Its server session ends when it next reads from the dead socket: the transaction never commits.
-    await until("the killed replica's session to end", async () => {
+    // Its server session ends when it next reads from the dead socket (or a pooler drops it with its client): the
+    // transaction never commits. A pooler keeps its idle server connections, and their application_name.
+    await until("the killed replica's transaction to end", async () => {
       const { rowCount } = await pool.query(
-        "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'analytics-gateway'",
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'analytics-gateway'
+            AND state <> 'idle'`,
       );
       return rowCount === 0;
     });
@@ -179,7 +181,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
     ]);
     expect(stuck).toEqual([{ status: "running", replica: "doomed" }]);
 
-    const next = await startReplica(database.url!, "next", env);
+    const next = await startReplica(database, "next", env);
     const runs = await until("the next replica's run", async () => {
       const { rows } = await pool.query(
         "SELECT replica, status, error, trigger FROM rollup_runs WHERE date = $1::date ORDER BY id",

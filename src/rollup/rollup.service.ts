@@ -17,7 +17,6 @@ import {
   readDatabaseNow,
   readDatesToHeal,
   stillNeedsHeal,
-  unlockRollups,
   writeDailyCounts,
   type RollupRunRow,
   type RollupTrigger,
@@ -32,6 +31,8 @@ interface RunRequest {
   date: string;
   trigger: RollupTrigger;
   slot?: Date | null;
+  /** runRollup's viewer, recorded with the run. */
+  requestedBy?: string;
   /** Healing: skip the date if, under the lock, it turns out to be healed by now (by another replica). */
   ifStillNeeded?: boolean;
 }
@@ -47,6 +48,9 @@ export interface HealTick {
   healed: number;
   /** Dates still to heal: those the pass found, less those it healed. */
   toHeal: number;
+  /** As the pass read them, for /metrics: the latest date rolled up (YYYY-MM-DD) and the latest run's duration. */
+  latestRolledUp: string | null;
+  lastRunSeconds: number | null;
 }
 
 export class RollupStoppingError extends Error {
@@ -58,14 +62,16 @@ export class RollupStoppingError extends Error {
 /**
  * The daily rollup's runs and scheduler.
  *
- * Runs never overlap: each holds a PostgreSQL session-level advisory lock
- * (other replicas) and an in-process promise chain (this process; the only
- * exclusion in the embedded database, whose connections share one session).
- * Holding the lock, a run still marked running has lost its session, so its
- * replica died: it is marked failed as abandoned. A run's rows and its
- * "succeeded" commit in one transaction, so a replica that dies mid-run
- * leaves no partial rows. Each scheduled tick is claimed by exactly one
- * replica through its slot in rollup_ticks.
+ * Runs never overlap: each is one transaction holding a PostgreSQL
+ * transaction-level advisory lock (other replicas; it holds through a
+ * transaction pooler, where a session lock would not) and an in-process
+ * promise chain (this process; the only exclusion in the embedded database,
+ * whose connections share one session). A run's row is marked running only
+ * while its transaction holds the lock, so holding it, a run still marked
+ * running lost its transaction, so its replica died: it is marked failed as
+ * abandoned. A run's rows and its "succeeded" commit in that transaction, so
+ * a replica that dies mid-run leaves no partial rows. Each scheduled tick is
+ * claimed by exactly one replica through its slot in rollup_ticks.
  *
  * Healing: once at start ("catch-up") and on each tick of ROLLUP_HEAL_CRON
  * ("heal"), the dates of all history that need a rollup to be read from it
@@ -132,12 +138,12 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
   }
 
   /** runRollup: waits for a run in progress, then rolls the date; joins a manual run of the date still waiting its turn. */
-  runNow(date: string): Promise<RollupRunRow> {
+  runNow(date: string, requestedBy?: string): Promise<RollupRunRow> {
     const queued = this.queuedManual.get(date);
     if (queued) return queued;
     const run: Promise<RollupRunRow> = this.serialise(() => {
       this.queuedManual.delete(date);
-      return this.runLocked({ date, trigger: "manual" });
+      return this.runLocked({ date, trigger: "manual", requestedBy });
     });
     this.queuedManual.set(date, run);
     run.catch(() => this.queuedManual.delete(date));
@@ -195,7 +201,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
     const { db, config, replicaId, log } = this.deps;
     try {
       const slot = slotOf && (await slotOf());
-      const { dates, toHeal } = await readDatesToHeal(db, config.healBatch);
+      const { dates, toHeal, latestRolledUp, lastRunSeconds } = await readDatesToHeal(db, config.healBatch);
       const ran = dates.length > 0 && (slot === null || (await claimHealSlot(db, slot, replicaId)));
       let healed = 0;
       for (const date of ran ? dates : []) {
@@ -204,7 +210,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
       }
       if (ran) log.info({ trigger, healed, toHeal: toHeal - healed }, "rollup heal pass");
       else log.debug({ trigger, toHeal }, "rollup heal pass: nothing to roll here");
-      this.emit("heal", { trigger, slot, ran, healed, toHeal: toHeal - healed });
+      this.emit("heal", { trigger, slot, ran, healed, toHeal: toHeal - healed, latestRolledUp, lastRunSeconds });
     } catch (error) {
       if (!(error instanceof RollupStoppingError)) log.error({ err: error, trigger }, "rollup heal pass failed");
     }
@@ -225,19 +231,22 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
   private async runLocked(request: RunRequest & { ifStillNeeded: true }): Promise<RollupRunRow | null>;
   private async runLocked(request: RunRequest): Promise<RollupRunRow>;
   private async runLocked(request: RunRequest): Promise<RollupRunRow | null> {
-    const { db, log, replicaId } = this.deps;
+    const { db, log } = this.deps;
     const client = await db.pool.connect();
     this.activeClient = client;
-    const advisory = db.kind === "postgres";
     try {
-      if (advisory) await lockRollups(client);
+      await client.query("BEGIN");
+      if (db.kind === "postgres") await lockRollups(client);
       const abandoned = await failAbandonedRuns(client);
       if (abandoned > 0) log.warn({ runs: abandoned }, "rollup runs abandoned by a stopped replica marked failed");
-      if (request.ifStillNeeded && !(await stillNeedsHeal(client, request.date))) return null;
-      const runId = await insertRunningRun(client, { ...request, slot: request.slot ?? null, replica: replicaId });
+      if (request.ifStillNeeded && !(await stillNeedsHeal(client, request.date))) {
+        await client.query("COMMIT");
+        return null;
+      }
+      const runId = await this.recordRunning(client, request);
       const started = Date.now();
+      await client.query("SAVEPOINT run");
       try {
-        await client.query("BEGIN");
         const { wasStale } = await clearStaleMark(client, request.date);
         const rowsWritten = await writeDailyCounts(client, request.date, { wasStale });
         const run = await finishRun(client, runId, rowsWritten);
@@ -249,16 +258,40 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
         await this.compactEnrichmentHealth(client);
         return run;
       } catch (error) {
-        await client.query("ROLLBACK");
+        await client.query("ROLLBACK TO SAVEPOINT run");
         const message = error instanceof Error ? error.message : String(error);
         log.error({ date: request.date, trigger: request.trigger, err: error }, "rollup run failed");
-        return await failRun(client, runId, message);
+        const run = await failRun(client, runId, message);
+        await client.query("COMMIT");
+        return run;
       }
     } catch (error) {
       this.releaseActiveClient(error instanceof Error ? error : new Error(String(error)));
       throw error;
     } finally {
-      if (this.activeClient === client) await this.unlockAndRelease(client, advisory);
+      if (this.activeClient === client) this.releaseActiveClient();
+    }
+  }
+
+  /**
+   * The run's row, marked running. On PostgreSQL it is committed at once on a connection of its own while the run's
+   * transaction holds the lock, so operators see it, and a run that dies leaves it running for the next one to mark
+   * abandoned; embedded, the run's one session is the only one there is (and a crash loses the whole database's
+   * uncommitted work alike).
+   */
+  private async recordRunning(client: PoolClient, request: RunRequest): Promise<string> {
+    const { db, replicaId } = this.deps;
+    const run = { ...request, slot: request.slot ?? null, replica: replicaId };
+    if (db.kind !== "postgres") return insertRunningRun(client, run);
+    const other = await db.pool.connect();
+    let failure: Error | undefined;
+    try {
+      return await insertRunningRun(other, run);
+    } catch (error) {
+      failure = error as Error;
+      throw error;
+    } finally {
+      other.release(failure);
     }
   }
 
@@ -269,15 +302,6 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
       if (folded > 0) this.deps.log.info({ folded }, "enrichment health deltas folded");
     } catch (error) {
       this.deps.log.warn({ err: error }, "enrichment health compaction failed; the next run retries it");
-    }
-  }
-
-  private async unlockAndRelease(client: PoolClient, advisory: boolean): Promise<void> {
-    try {
-      if (advisory) await unlockRollups(client);
-      this.releaseActiveClient();
-    } catch (error) {
-      this.releaseActiveClient(error as Error);
     }
   }
 

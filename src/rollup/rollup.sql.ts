@@ -1,12 +1,13 @@
 import type { ClientBase } from "pg";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
+import { unbounded } from "../db/pool";
 import { actionCounts, usageDateSource } from "../usage/usage.sql";
 
 /**
  * SQL of the daily rollup. The run itself goes through one pinned client
- * (`ClientBase`): the session that holds the rollup's advisory lock, and in
- * the embedded database (one connection) the only one there is.
+ * (`ClientBase`): the transaction that holds the rollup's advisory lock, and
+ * in the embedded database (one connection) the only session there is.
  */
 
 export interface RollupRunRow {
@@ -22,26 +23,28 @@ export interface RollupRunRow {
 /** catch-up: the healer's first pass at start; heal: its ticks (ROLLUP_HEAL_CRON). */
 export type RollupTrigger = "schedule" | "catch-up" | "heal" | "manual" | "backfill";
 
-/** Key of the session-level advisory lock every rollup run holds ("rollup" in ASCII). */
+/** Key of the transaction-level advisory lock every rollup run holds ("rollup" in ASCII). */
 export const ROLLUP_LOCK_KEY = 0x726f6c6c7570;
 
 const RUN_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, status, started_at AS "startedAt", finished_at AS "finishedAt",
   rows_written AS "rowsWritten", error`;
 
-/** Waits, without the pool's statement timeout, for any run in progress on another session to end. */
+/**
+ * Inside the run's transaction, waits for any run in progress to end, with no statement timeout (neither the pool's
+ * nor one the server may set for the role). Transaction-scoped, so it holds through a transaction pooler and is
+ * released by COMMIT, ROLLBACK, or the connection's end.
+ */
 export async function lockRollups(client: ClientBase): Promise<void> {
-  await client.query(`SET statement_timeout = 0`);
-  await client.query(`SELECT pg_advisory_lock($1)`, [ROLLUP_LOCK_KEY]);
-  await client.query(`RESET statement_timeout`);
-}
-
-export async function unlockRollups(client: ClientBase): Promise<void> {
-  await client.query(`SELECT pg_advisory_unlock($1)`, [ROLLUP_LOCK_KEY]);
+  await client.query(`SET LOCAL statement_timeout = 0`);
+  await client.query(unbounded(`SELECT pg_advisory_xact_lock($1)`, [ROLLUP_LOCK_KEY]));
 }
 
 export const ABANDONED_ERROR = "abandoned: the replica running it stopped";
 
-/** "No run stuck in running forever": under the lock, a run still running has lost its session (its replica died). */
+/**
+ * "No run stuck in running forever": a run's row is marked running only while its transaction holds the lock, and
+ * finished in that transaction, so under the lock a run still running lost its transaction (its replica died).
+ */
 export async function failAbandonedRuns(client: ClientBase): Promise<number> {
   const { rowCount } = await client.query(
     `UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = $1 WHERE status = 'running'`,
@@ -69,15 +72,15 @@ export async function stillNeedsHeal(client: ClientBase, date: string): Promise<
   return rows[0].needed;
 }
 
-/** The run's row, committed as running before the work starts, so operators see it. */
+/** The run's row as running, committed at once (see RollupService.runLocked), so operators see it. */
 export async function insertRunningRun(
-  client: ClientBase,
-  run: { date: string; trigger: RollupTrigger; slot: Date | null; replica: string },
+  client: Pick<ClientBase, "query">,
+  run: { date: string; trigger: RollupTrigger; slot: Date | null; replica: string; requestedBy?: string },
 ): Promise<string> {
   const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO rollup_runs (date, status, started_at, trigger, slot, replica)
-     VALUES ($1::date, 'running', clock_timestamp(), $2, $3, $4) RETURNING id::text AS id`,
-    [run.date, run.trigger, run.slot, run.replica],
+    `INSERT INTO rollup_runs (date, status, started_at, trigger, slot, replica, requested_by)
+     VALUES ($1::date, 'running', clock_timestamp(), $2, $3, $4, $5) RETURNING id::text AS id`,
+    [run.date, run.trigger, run.slot, run.replica, run.requestedBy ?? null],
   );
   return rows[0].id;
 }
@@ -233,9 +236,11 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
  * earliest activity_log date, where rollupMissing starts, plus any stale
  * date), those that need healing (healNeeded), newest first (dashboards read
  * windows ending today), at most `batch`; and how many there are in all.
+ * With them, for /metrics (which sends no SQL per scrape), the latest date
+ * rolled up and the duration of the latest finished run, of any replica.
  */
-export async function readDatesToHeal(db: Database, batch: number): Promise<{ dates: string[]; toHeal: number }> {
-  const rows = await db.prisma.$queryRaw<Array<{ dates: string[]; toHeal: number }>>`
+export async function readDatesToHeal(db: Database, batch: number): Promise<DatesToHeal> {
+  const rows = await db.prisma.$queryRaw<DatesToHeal[]>`
     WITH bounds AS MATERIALIZED (
       SELECT (now() AT TIME ZONE 'UTC')::date AS today,
              (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log) AS earliest
@@ -246,8 +251,19 @@ export async function readDatesToHeal(db: Database, batch: number): Promise<{ da
        WHERE c.day < (SELECT today FROM bounds) AND ${healNeeded(Prisma.sql`c.day`)}
     )
     SELECT ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM to_heal ORDER BY day DESC LIMIT ${batch}::int) AS dates,
-           (SELECT count(*) FROM to_heal)::int AS "toHeal"`;
+           (SELECT count(*) FROM to_heal)::int AS "toHeal",
+           (SELECT to_char(max(date), 'YYYY-MM-DD') FROM rollup_runs WHERE status = 'succeeded') AS "latestRolledUp",
+           (SELECT extract(epoch FROM finished_at - started_at)::float8 FROM rollup_runs
+             WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1) AS "lastRunSeconds"`;
   return rows[0];
+}
+
+export interface DatesToHeal {
+  dates: string[];
+  toHeal: number;
+  /** YYYY-MM-DD; null when no run ever succeeded. */
+  latestRolledUp: string | null;
+  lastRunSeconds: number | null;
 }
 
 /** Claims a heal tick's slot: true for the one replica whose insert wins. */

@@ -297,7 +297,7 @@ onPostgres("runs and other sessions (PostgreSQL only: the embedded database has 
     }
   }
 
-  it("waits for a run held by another session; requests for a date still waiting share one run", async () => {
+  it("waits for a run held by another transaction; requests for a date still waiting share one run", async () => {
     const date = "2025-05-05";
     await insertActivityInChunks(gateway.db.pool, generateActivity(5, date, 500));
     const other = new Client({
@@ -305,14 +305,15 @@ onPostgres("runs and other sessions (PostgreSQL only: the embedded database has 
     });
     await other.connect();
     try {
-      await other.query("SELECT pg_advisory_lock($1)", [ROLLUP_LOCK_KEY]);
+      await other.query("BEGIN");
+      await other.query("SELECT pg_advisory_xact_lock($1)", [ROLLUP_LOCK_KEY]);
       const first = runRollup(date);
-      await waitForBackend("SELECT pg_advisory_lock%");
+      await waitForBackend("SELECT pg_advisory_xact_lock%");
       const waiting = [runRollup(date), runRollup(date), runRollup(date)];
       await new Promise((resolve) => setTimeout(resolve, 500));
       const { rows: none } = await gateway.db.pool.query("SELECT 1 FROM rollup_runs WHERE date = $1::date", [date]);
       expect(none).toEqual([]);
-      await other.query("SELECT pg_advisory_unlock($1)", [ROLLUP_LOCK_KEY]);
+      await other.query("COMMIT");
       const results = await Promise.all([first, ...waiting]);
       expect(results.map((run) => run.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
       expect(results[2]).toEqual(results[1]);

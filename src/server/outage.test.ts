@@ -51,6 +51,7 @@ describeOnServer("a database outage", () => {
     url.port = String(proxy.port);
     gateway = await startTestGateway({
       DATABASE_URL: url.toString(),
+      DIRECT_URL: database.directUrl as string,
       NODE_ENV: "production",
       DB_CONNECT_TIMEOUT_MS: "1000",
     });

@@ -20,7 +20,7 @@ async function startProcess(database: TestDatabase, port: number): Promise<Child
       LOG_LEVEL: "warn",
       JWT_SECRET: TEST_JWT_SECRET,
       ROLLUP_ENABLED: "false",
-      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: "memory://", DEMO_DATA: "false" }),
+      ...(database.url ? database.env : { DATA_DIR: "memory://", DEMO_DATA: "false" }),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

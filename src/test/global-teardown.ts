@@ -1,5 +1,6 @@
-import { adminQuery, serverUrl, templateName } from "./test-database";
+import { adminQuery, directServerUrl, serverUrl, templateName } from "./test-database";
 
 export default async function globalTeardown(): Promise<void> {
-  if (serverUrl) await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${templateName(serverUrl)}" WITH (FORCE)`);
+  if (serverUrl && directServerUrl)
+    await adminQuery(directServerUrl, `DROP DATABASE IF EXISTS "${templateName(serverUrl)}" WITH (FORCE)`);
 }
