@@ -45,6 +45,8 @@ export function benchPool(config: pg.PoolConfig, log: (line: string) => void): p
 
 export interface GatewayProcess {
   base: string;
+  /** Where its /metrics is served (its own port, README "Operations"). */
+  metricsBase: string;
   pid: number;
   /** Peak RSS so far, in MB, from the samples and the kernel's VmHWM. */
   peakMb(): number;
@@ -92,6 +94,7 @@ export async function startGateway(
   settings: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   // One node process (tsx as a loader, not its CLI wrapper), so its pid is the gateway's.
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
@@ -101,6 +104,7 @@ export async function startGateway(
       DATABASE_URL: databaseUrl,
       JWT_SECRET: secret,
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       ROLLUP_ENABLED: "false",
@@ -135,6 +139,7 @@ export async function startGateway(
   }, 250);
   return {
     base,
+    metricsBase: `http://127.0.0.1:${metricsPort}`,
     pid,
     idleMb: peak,
     peakMb: () => (child.exitCode === null ? Math.max(peak, statusMb(pid, "VmHWM")) : peak),

@@ -59,8 +59,8 @@ const MIX: Mixed[] = [
 ];
 
 /** gateway_graphql_requests_total summed by outcome (ok, error, rejected, failed). */
-async function outcomes(base: string): Promise<Record<string, number>> {
-  const text = await (await fetch(`${base}/metrics`)).text();
+async function outcomes(metricsBase: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${metricsBase}/metrics`)).text();
   const sums: Record<string, number> = { ok: 0, error: 0, rejected: 0, failed: 0 };
   for (const [, outcome, value] of text.matchAll(
     /^gateway_graphql_requests_total\{[^}]*outcome="(\w+)"[^}]*\} (\S+)$/gm,
@@ -144,7 +144,7 @@ async function main(): Promise<number> {
         throw new Error(`${request.name}: HTTP ${status} ${JSON.stringify(json.errors ?? json).slice(0, 300)}`);
     }
 
-    const before = await outcomes(base);
+    const before = await outcomes(gateway.metricsBase);
     const rss: number[] = [];
     const sample = () => rss.push(statusMb(pid, "VmRSS"));
     sample();
@@ -165,7 +165,7 @@ async function main(): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     clearInterval(sampler);
     sample();
-    const after = await outcomes(base);
+    const after = await outcomes(gateway.metricsBase);
     const delta = Object.fromEntries(Object.keys(after).map((key) => [key, after[key] - (before[key] ?? 0)]));
     await gateway.stop();
     const loggedErrors = /"level":(50|60)/.test(gateway.output());

@@ -28,6 +28,8 @@ describe("configuration", () => {
     [{ ROLLUP_HEAL_CRON: "61 * * * *" }, /^ROLLUP_HEAL_CRON: is not a valid cron expression/],
     [{ ROLLUP_HEAL_BATCH: "0" }, /^ROLLUP_HEAL_BATCH: /],
     [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: must be a postgres/],
+    [{ DIRECT_URL: "mysql://x" }, /^DIRECT_URL: must be a postgres/],
+    [{ DB_POOL_MAX: "1" }, /^DB_POOL_MAX: /],
     [{ DATABASE_URL: "postgresql://h/db" }, /^JWT_SECRET: or JWT_JWKS_URL is required with DATABASE_URL/],
     [
       { JWT_SECRET: secret, JWT_JWKS_URL: "https://issuer.example/jwks.json" },
@@ -36,8 +38,32 @@ describe("configuration", () => {
     [{ JWT_SECRET: "short" }, /^JWT_SECRET: must be at least 32 characters$/],
     [{ JWT_JWKS_URL: "not a url" }, /^JWT_JWKS_URL: /],
     [{ NODE_ENV: "staging" }, /^NODE_ENV: /],
+    [{ CORS_ORIGINS: "https://app.example.com/" }, /^CORS_ORIGINS: must be comma-separated origins/],
+    [{ CORS_ORIGINS: "app.example.com" }, /^CORS_ORIGINS: must be comma-separated origins/],
   ])("refuses %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads CORS_ORIGINS as a list of origins, none by default", () => {
+    expect(loadConfig({}).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: " https://app.example.com, http://localhost:5173 ," }).corsOrigins).toEqual([
+      "https://app.example.com",
+      "http://localhost:5173",
+    ]);
+  });
+
+  it("migrates on DIRECT_URL, the server past a transaction pooler, and on DATABASE_URL without it", () => {
+    const pooled = { JWT_SECRET: secret, DATABASE_URL: "postgresql://pooler:6543/db" };
+    expect(loadConfig(pooled).database).toEqual({
+      kind: "postgres",
+      url: pooled.DATABASE_URL,
+      directUrl: pooled.DATABASE_URL,
+    });
+    expect(loadConfig({ ...pooled, DIRECT_URL: "postgresql://server:5432/db" }).database).toEqual({
+      kind: "postgres",
+      url: pooled.DATABASE_URL,
+      directUrl: "postgresql://server:5432/db",
+    });
   });
 
   it("never echoes a secret in its message", () => {

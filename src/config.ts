@@ -7,6 +7,13 @@ const optionalString = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+const postgresUrl = optionalString.pipe(
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
+    .optional(),
+);
+
 const integer = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -17,15 +24,28 @@ const cronExpression = (fallback: string) =>
     .default(fallback)
     .refine((expression) => validateCron(expression), "is not a valid cron expression");
 
+/** Comma-separated, each exactly as a browser sends `Origin`; none by default (src/server/cors.ts). */
+const originList = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
+  )
+  .refine(
+    (origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+    "must be comma-separated origins such as https://dashboards.example.com (scheme, host, optional port; no path)",
+  );
+
 const environment = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    DATABASE_URL: optionalString.pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection string")
-        .optional(),
-    ),
+    DATABASE_URL: postgresUrl,
+    // Prisma's and Supabase's convention: DATABASE_URL may be a transaction pooler, DIRECT_URL the server itself
+    // (only read with DATABASE_URL).
+    DIRECT_URL: postgresUrl,
     DATA_DIR: z.string().default("./.data"),
     DEMO_DATA: z.enum(["true", "false"]).default("true"),
     PORT: integer(4000, 0, 65535),
@@ -43,7 +63,8 @@ const environment = z
     ROLLUP_ENABLED: z.enum(["true", "false"]).default("true"),
     ROLLUP_HEAL_CRON: cronExpression("* * * * *"),
     ROLLUP_HEAL_BATCH: integer(10, 1, 1000),
-    DB_POOL_MAX: integer(10, 1, 200),
+    // A rollup run holds one connection while another commits its row as running (RollupService.recordRunning).
+    DB_POOL_MAX: integer(10, 2, 200),
     DB_STATEMENT_TIMEOUT_MS: integer(15_000, 100, 600_000),
     DB_CONNECT_TIMEOUT_MS: integer(5_000, 100, 120_000),
     // Budgets per replica (src/server/budget.ts, README "Budgets").
@@ -56,8 +77,21 @@ const environment = z
     RECORD_ACTIVITY_PER_MINUTE: integer(300, 1, 1_000_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     REPLICA_ID: optionalString,
+    CORS_ORIGINS: originList,
+    // The HTTP edge (src/server/connections.ts, README "Operations"): slow clients are cut, idle keep-alive sockets kept
+    // longer than load balancers keep theirs (60 s is common), so a balancer never reuses a socket being closed.
+    HTTP_HEADERS_TIMEOUT_MS: integer(10_000, 100, 600_000),
+    HTTP_REQUEST_TIMEOUT_MS: integer(15_000, 100, 600_000),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: integer(65_000, 1_000, 3_600_000),
+    HTTP_MAX_CONNECTIONS: integer(4_096, 2, 1_000_000),
+    METRICS_PORT: integer(9464, 0, 65535),
+    METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
   })
   .superRefine((env, ctx) => {
+    // Node refuses a headers timeout beyond the whole request's.
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message: "exceeds HTTP_REQUEST_TIMEOUT_MS" });
+    }
     if (env.JWT_SECRET && env.JWT_JWKS_URL) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "and JWT_JWKS_URL are both set; set one" });
     }
@@ -99,7 +133,7 @@ function toConfig(env: z.infer<typeof environment>) {
     // The demo (embedded database) hands out a super admin's token: only this machine reaches it unless HOST says so.
     host: env.HOST ?? (env.DATABASE_URL ? "0.0.0.0" : "127.0.0.1"),
     database: env.DATABASE_URL
-      ? ({ kind: "postgres", url: env.DATABASE_URL } as const)
+      ? ({ kind: "postgres", url: env.DATABASE_URL, directUrl: env.DIRECT_URL ?? env.DATABASE_URL } as const)
       : ({ kind: "embedded", dataDir: env.DATA_DIR, demoData: env.DEMO_DATA === "true" } as const),
     jwt: {
       secret: env.JWT_SECRET ?? (env.JWT_JWKS_URL ? undefined : DEVELOPMENT_JWT_SECRET),
@@ -134,8 +168,16 @@ function toConfig(env: z.infer<typeof environment>) {
       tenantDbSecondsPerMinute: env.TENANT_DB_SECONDS_PER_MINUTE,
       recordActivityPerMinute: env.RECORD_ACTIVITY_PER_MINUTE,
     },
+    http: {
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnections: env.HTTP_MAX_CONNECTIONS,
+    },
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST },
     logLevel: env.LOG_LEVEL,
     replicaId: env.REPLICA_ID,
+    corsOrigins: env.CORS_ORIGINS,
   };
 }
 

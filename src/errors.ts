@@ -31,8 +31,11 @@ export function unauthenticated(message = "Authentication required: send Authori
   return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED } });
 }
 
-export function forbidden(message = "Your role may not read this field"): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+/** `httpStatus` for a refusal before execution, which Apollo would otherwise answer 500. */
+export function forbidden(message = "Your role may not read this field", httpStatus?: number): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.FORBIDDEN, ...(httpStatus ? { http: { status: httpStatus } } : {}) },
+  });
 }
 
 /** What a RATE_LIMITED refusal says in its headers (draft-ietf-httpapi-ratelimit-headers: RateLimit-Policy, RateLimit). */
@@ -99,6 +102,7 @@ function refinedCode(formatted: GraphQLFormattedError, error: unknown): string |
   if (original instanceof GraphQLError && code === undefined && NULL_FOR_NON_NULL.test(original.message)) {
     return ErrorCode.BAD_USER_INPUT;
   }
+  if (refusedByApollo(error)) return "BAD_REQUEST";
   if (
     formatted.extensions?.code === "GRAPHQL_PARSE_FAILED" &&
     /Document contains more th\w+ \d+ tokens/.test(formatted.message)
@@ -108,11 +112,25 @@ function refinedCode(formatted: GraphQLFormattedError, error: unknown): string |
   return undefined;
 }
 
+/**
+ * Apollo refuses some requests with an HTTP 4xx and no code (a persisted query whose sha256Hash does not match its
+ * query, an unknown persisted-query version): the client's mistake, which would otherwise be INTERNAL_SERVER_ERROR.
+ */
+function refusedByApollo(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: number } | undefined)?.status;
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 /** Whether an error is one we meant the client to see (its message is safe). */
-export function isClientError(error: GraphQLFormattedError): boolean {
+export function isClientError(error: GraphQLFormattedError | GraphQLError): boolean {
   const code = error.extensions?.code;
+  if (code === undefined) return refusedByApollo(error);
   return typeof code === "string" && (clientCodes.has(code) || code.startsWith("QUERY_LIMIT_"));
 }
+
+/** graphql-js's hints name the schema's fields and enum values (variable coercion's too): none in production. */
+const SUGGESTION = / ?Did you mean .*\?$/s;
 
 /**
  * Apollo's formatError: client errors pass as they are; anything else is an
@@ -123,8 +141,9 @@ export function isClientError(error: GraphQLFormattedError): boolean {
 export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = refinedCode(formatted, error);
-    if (code) return { ...formatted, extensions: { ...formatted.extensions, code } };
-    if (isClientError(formatted)) return formatted;
+    const message = production ? formatted.message.replace(SUGGESTION, "") : formatted.message;
+    if (code) return { ...formatted, message, extensions: { ...formatted.extensions, code } };
+    if (isClientError(formatted)) return { ...formatted, message };
     if (!production)
       return { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.INTERNAL_SERVER_ERROR } };
     return {

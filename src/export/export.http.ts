@@ -138,6 +138,11 @@ const EXPORTS = new Map<string, CsvExport<never>>([
   ["error-feed.csv", errorFeedExport as CsvExport<never>],
 ]);
 
+/** The operations the exports run: the gateway ships their names, which /metrics labels. */
+export function exportDocuments(): string[] {
+  return [...EXPORTS.values()].map((spec) => spec.document({}));
+}
+
 const STATUS_BY_CODE = new Map<string, number>([
   [ErrorCode.BAD_USER_INPUT, 400],
   [ErrorCode.UNAUTHENTICATED, 401],

@@ -21,7 +21,8 @@ import { jitExecution } from "./jit";
 import { queryLimits } from "./limits";
 import { Budgets, budgetPlugin } from "./budget";
 import { createReadinessProbe } from "./readiness";
-import { createMetrics } from "./metrics";
+import { createMetrics, serveMetrics } from "./metrics";
+import { capConnections, httpServerOptions } from "./connections";
 import { errorReportingPlugin } from "./plugins";
 import { buildGatewaySchema } from "./schema";
 
@@ -31,6 +32,8 @@ export interface Gateway {
   db: Database;
   log: Logger;
   rollup: RollupService;
+  /** Where /metrics is served (METRICS_HOST), null when its port could not be bound. */
+  metricsPort: number | null;
   /** Stops accepting, lets in-flight requests finish, stops the scheduler, closes the database. */
   stop(): Promise<void>;
 }
@@ -40,7 +43,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const log = options.log ?? createLogger(config);
   const db = await openDatabase(config);
   try {
-    const applied = await applyMigrations(db.pool);
+    const applied = await applyMigrations(db.direct);
     if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
     if (config.database.kind === "embedded" && config.database.demoData && (await seedDemoData(db.pool)))
       log.info("embedded database seeded with demo data");
@@ -50,14 +53,18 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   }
   const replicaId = config.replicaId ?? `${hostname()}:${process.pid}`;
   const rollup = new RollupService({ db, log, config: config.rollup, replicaId });
-  const httpServer: Server = createServer();
+  const httpServer: Server = createServer(httpServerOptions(config.http));
+  capConnections(httpServer, config.http, log);
   const limits = queryLimits({ production: config.production });
   const apollo = new ApolloServer<Context>({
     gateway: jitExecution(await buildGatewaySchema()),
     formatError: formatError(config.production),
     includeStacktraceInErrorResponses: !config.production,
     introspection: true,
-    csrfPrevention: true,
+    // Apollo's CSRF prevention guards cookie sessions; this API reads only the Authorization header, which no
+    // cross-site form or image can send, so it would only refuse urql's and graphql-request's GETs (README, "Browsers
+    // and clients"). Mutations over GET are refused regardless, and POST takes JSON only (http.ts).
+    csrfPrevention: false,
     // main.ts owns the signals: Apollo's own handler would stop it before the HTTP server drains.
     stopOnTerminationSignals: false,
     hideSchemaDetailsFromClientErrors: config.production,
@@ -77,6 +84,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
   const readiness = createReadinessProbe(config, db);
+  const metrics = createMetrics(db, rollup);
   const handleRequest = createRequestHandler({
     apollo,
     verifyToken,
@@ -84,8 +92,9 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     contextFor: ({ viewer, requestId, log: requestLog }) =>
       createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
     isReady: () => readiness.isReady(),
-    metrics: createMetrics(db, rollup),
+    metrics,
     graphiql: await demoGraphiqlOptions(config),
+    corsOrigins: config.corsOrigins,
   });
   const inFlight = new Set<ServerResponse>();
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -98,6 +107,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     httpServer.listen(config.port, config.host, resolve);
   });
   const port = (httpServer.address() as AddressInfo).port;
+  const metricsServer = await serveMetrics(metrics, config.metrics, log);
   if (config.rollup.enabled) rollup.start();
   return {
     url: `http://localhost:${port}/graphql`,
@@ -105,8 +115,11 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     db,
     log,
     rollup,
+    metricsPort: metricsServer?.port ?? null,
     async stop() {
       log.info({ inFlight: inFlight.size }, "stopping: draining requests in flight");
+      metricsServer?.server.close();
+      metricsServer?.server.closeAllConnections();
       await drain(httpServer, inFlight, SHUTDOWN_GRACE_MS);
       log.info("stopped accepting; requests in flight finished");
       await apollo.stop();

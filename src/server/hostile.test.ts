@@ -12,8 +12,9 @@ import { startTestGateway, type TestGateway } from "../test/test-gateway";
  * Already covered by http.test.ts and not repeated here: syntax errors,
  * batched arrays, malformed JSON, content types, the body cap (413, so a
  * 100 KB string never reaches the parser: the strings here are 60 KB),
- * CSRF, and the query limits (depth, 1,000 aliases of usageMetrics and
- * thousands of tokens -> QUERY_LIMIT_TOKENS, aliases, directive floods, cost).
+ * and the query limits (depth, 1,000 aliases of usageMetrics and
+ * thousands of tokens -> QUERY_LIMIT_TOKENS, aliases, directive floods, cost);
+ * cross-site requests by clients.test.ts and cors.test.ts.
  */
 
 /** What a case must get: the HTTP status and the only error code (null: data and no errors). */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
+import getRawBody from "raw-body";
 import type { TokenVerifier } from "../auth/token";
 import type { Logger } from "../logger";
 import type { Context } from "./context";
@@ -8,6 +9,8 @@ import type { Metrics } from "./metrics";
 import { EXPORT_PREFIX, handleCsvExport } from "../export/export.http";
 import { graphiqlAsset, graphiqlPage, type GraphiqlOptions } from "./graphiql";
 import { observeRequest } from "./observe";
+import { corsFor } from "./cors";
+import { excessiveNesting } from "./limits";
 
 /** Dashboard queries are a few KB; anything near this is an attack or a mistake. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +24,8 @@ export interface HttpDependencies {
   metrics: Metrics;
   log: Logger;
   graphiql?: GraphiqlOptions;
+  /** CORS_ORIGINS: the origins whose pages may call the API. */
+  corsOrigins?: readonly string[];
 }
 
 /** One request as the route handling it gets it; `requestId` is in the response's x-request-id and in `log`'s lines. */
@@ -42,21 +47,20 @@ class HttpError extends Error {
   }
 }
 
+class ClientLeft extends Error {}
+
 /** The gateway's routes, on Node's own HTTP server (no framework in between). */
 export function createRequestHandler(deps: HttpDependencies) {
+  const answerCors = corsFor(deps.corsOrigins ?? []);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (answerCors(req, res)) return;
     const header = req.headers["x-request-id"];
     const requestId = typeof header === "string" && REQUEST_ID.test(header) ? header : randomUUID();
     const log = deps.log.child({ requestId });
     res.setHeader("x-request-id", requestId);
-    const url = new URL(req.url ?? "/", "http://gateway.local");
     try {
+      const url = requestUrl(req);
       if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
-      if (url.pathname === "/metrics" && req.method === "GET") {
-        const body = await deps.metrics.registry.metrics();
-        res.writeHead(200, { "content-type": deps.metrics.registry.contentType });
-        return void res.end(body);
-      }
       if (url.pathname === "/readyz") {
         const ready = await deps.isReady();
         return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "database unreachable" });
@@ -64,7 +68,11 @@ export function createRequestHandler(deps: HttpDependencies) {
       if (url.pathname.startsWith("/graphql/assets/") && req.method === "GET") {
         const asset = graphiqlAsset(url.pathname.slice("/graphql/assets/".length));
         if (!asset) throw new HttpError(404, "NOT_FOUND", "No such asset");
-        res.writeHead(200, { "content-type": asset.contentType, "cache-control": "public, max-age=86400" });
+        res.writeHead(200, {
+          "content-type": asset.contentType,
+          "cache-control": "public, max-age=86400",
+          "x-content-type-options": "nosniff",
+        });
         return void res.end(asset.body);
       }
       if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, { req, res, url, requestId, log });
@@ -74,6 +82,7 @@ export function createRequestHandler(deps: HttpDependencies) {
       }
       await handleGraphQL(deps, { req, res, url, requestId, log });
     } catch (error) {
+      if (error instanceof ClientLeft) return void log.info("the client left while sending its request");
       if (error instanceof HttpError) {
         return sendJson(res, error.status, {
           errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
@@ -88,18 +97,27 @@ export function createRequestHandler(deps: HttpDependencies) {
 }
 
 async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId, log }: RouteRequest): Promise<void> {
-  if (req.method !== "GET" && req.method !== "POST") {
-    res.setHeader("allow", "GET, POST");
-    throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use POST (or GET for queries)");
+  const observation = observeRequest(deps.metrics, log, res);
+  let body: unknown;
+  try {
+    body = await readOperation({ req, res, url });
+  } catch (error) {
+    // Refused before Apollo saw it: counted and logged like any other client error.
+    if (error instanceof HttpError) {
+      const refusal = { status: error.status, errorCodes: [error.code] };
+      observation.record("graphql request refused", {
+        ...refusal,
+        operation: undefined,
+        executor: undefined,
+        viewer: undefined,
+      });
+    }
+    throw error;
   }
-  const body = req.method === "POST" ? await readJsonBody(req) : undefined;
-  if (Array.isArray(body))
-    throw new HttpError(400, "BAD_REQUEST", "Batched requests are not supported: send one operation per request");
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  const observation = observeRequest(deps.metrics, log, res);
   const viewer = await deps.verifyToken(headers.get("authorization"));
   let context: Context | undefined;
   const result = await observation.count(() =>
@@ -118,9 +136,34 @@ async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId,
   });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.statusCode = status;
-  if (result.body.kind === "complete") return void res.end(result.body.string);
+  if (result.body.kind === "complete")
+    return void res.end(status === 200 ? result.body.string : withRequestId(result.body.string, requestId));
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/** The POST body (undefined for a GET), refused here when Apollo cannot take it or must not parse it. */
+async function readOperation({ req, res, url }: Pick<RouteRequest, "req" | "res" | "url">): Promise<unknown> {
+  if (req.method !== "GET" && req.method !== "POST") {
+    res.setHeader("allow", "GET, POST");
+    throw new HttpError(405, "METHOD_NOT_ALLOWED", "Use POST (or GET for queries)");
+  }
+  const body = req.method === "POST" ? await readJsonBody(req) : undefined;
+  if (Array.isArray(body))
+    throw new HttpError(400, "BAD_REQUEST", "Batched requests are not supported: send one operation per request");
+  const source = req.method === "POST" ? (body as { query?: unknown } | null)?.query : url.searchParams.get("query");
+  const nesting = typeof source === "string" ? excessiveNesting(source) : undefined;
+  if (nesting) throw new HttpError(400, "GRAPHQL_PARSE_FAILED", nesting);
+  return body;
+}
+
+/** A request target URL cannot read (`//[`) is the client's mistake, not an exception that would stop the process. */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? "/", "http://gateway.local");
+  } catch {
+    throw new HttpError(400, "BAD_REQUEST", "Malformed request target");
+  }
 }
 
 function prefersHtml(req: IncomingMessage): boolean {
@@ -132,19 +175,41 @@ async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   if (type !== "application/json" && type !== "application/graphql-response+json") {
     throw new HttpError(415, "BAD_REQUEST", "POST bodies must be application/json");
   }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, "BAD_REQUEST", `Request body over ${MAX_BODY_BYTES} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, "BAD_REQUEST", `Request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+  let text: string;
+  try {
+    text = await getRawBody(req, { limit: MAX_BODY_BYTES, length: req.headers["content-length"], encoding: "utf8" });
+  } catch (error) {
+    const { type, code, status } = error as { type?: string; code?: string; status?: number };
+    // A client that went away mid-request is no fault of ours: nothing to answer, nothing to log as an error.
+    if (type === "request.aborted" || code === "ECONNRESET") throw new ClientLeft();
+    if (type === "entity.too.large") {
+      // The rest of the body is read and dropped (for at most HTTP_REQUEST_TIMEOUT_MS): a socket closed while the
+      // client still sends is reset, and the client would get EPIPE instead of this 413.
+      req.resume();
+      throw new HttpError(413, "BAD_REQUEST", `Request body over ${MAX_BODY_BYTES} bytes`);
+    }
+    if (status !== undefined && status < 500) throw new HttpError(400, "BAD_REQUEST", "Malformed request body");
+    throw error;
   }
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new HttpError(400, "BAD_REQUEST", "Malformed JSON body");
+  }
+}
+
+/**
+ * Apollo answers a request it refuses before any plugin runs (search parameters that are not JSON, a POST body
+ * without a query field) with errors that lack the request id every other error carries; refusals are never 200.
+ */
+function withRequestId(json: string, requestId: string): string {
+  try {
+    const parsed = JSON.parse(json) as { errors?: { extensions?: Record<string, unknown> }[] };
+    if (!parsed.errors) return json;
+    for (const error of parsed.errors) error.extensions = { ...error.extensions, requestId };
+    return JSON.stringify(parsed);
+  } catch {
+    return json;
   }
 }
 

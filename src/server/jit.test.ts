@@ -77,7 +77,7 @@ describe("a document that turns hot (compiled with graphql-jit) answers as it di
 
   /** The executions counted in /metrics since `before`, by engine. */
   async function executionsSince(before?: { compiled: number; graphqlJs: number }) {
-    const text = await (await gateway.fetch("/metrics")).text();
+    const text = await gateway.metrics();
     const count = (executor: string) =>
       Number(new RegExp(`gateway_graphql_executions_total\\{executor="${executor}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
     return {

@@ -1,5 +1,5 @@
 import { ApolloArmor } from "@escape.tech/graphql-armor";
-import { GraphQLError, type ValidationContext } from "graphql";
+import { GraphQLError, Lexer, Source, TokenKind, type ValidationContext } from "graphql";
 import { costLimitPlugin } from "./cost";
 
 /**
@@ -16,6 +16,9 @@ export const QUERY_LIMITS = {
   aliases: 20,
   directives: 20,
   tokens: 3000,
+  // Brackets ({, (, [) open at once. graphql-js parses them recursively: a few thousand overflow the stack before
+  // the token limit is reached. The introspection query nests 14; a list literal rarely more than 2.
+  nesting: 64,
   // Dates read per statement (cost.ts): any one usageMetrics, whatever its window and selection, costs at most
   // 1,113 (366 dates, three statements); six year-long aliases cost 2,196 and more, twenty 90-day ones 1,820.
   cost: 1_200,
@@ -61,4 +64,27 @@ export function queryLimits({ production }: { production: boolean }) {
     validationRules,
     parseOptions: { maxTokens: QUERY_LIMITS.tokens },
   };
+}
+
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.PAREN_L, TokenKind.BRACKET_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R]);
+
+/**
+ * The parse error of a document nested deeper than the limit, found by graphql-js's own lexer (a loop: no
+ * recursion), before the parser recurses; undefined for any other document, whose errors the parser reports.
+ */
+export function excessiveNesting(document: string): string | undefined {
+  const lexer = new Lexer(new Source(document));
+  let depth = 0;
+  try {
+    for (let tokens = 0, token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (++tokens > QUERY_LIMITS.tokens) return undefined;
+      if (OPENING.has(token.kind) && ++depth > QUERY_LIMITS.nesting)
+        return `Syntax Error: brackets nested deeper than ${QUERY_LIMITS.nesting}.`;
+      if (CLOSING.has(token.kind)) depth -= 1;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }

@@ -1,6 +1,13 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Kind, parse } from "graphql";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Config } from "../config";
 import type { Database } from "../db/database";
+import { exportDocuments } from "../export/export.http";
+import type { Logger } from "../logger";
 import type { RollupService } from "../rollup/rollup.service";
+import { DASHBOARD_TABS } from "./graphiql";
 
 /** What one GraphQL request did, as the request handler saw it. */
 export interface RequestObservation {
@@ -13,12 +20,24 @@ export interface RequestObservation {
 }
 
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-/** Client-chosen operation names are labels: cap how many distinct ones a replica keeps. */
+/** Operation names beyond the shipped ones are labels too: cap how many distinct ones a replica keeps. */
 const MAX_OPERATION_LABELS = 200;
 
 export interface Metrics {
   registry: Registry;
-  observe(observation: RequestObservation): void;
+  /** `authenticated`: the request carried a valid token. */
+  observe(observation: RequestObservation, authenticated: boolean): void;
+}
+
+/** The operations this gateway ships: the examples (GraphiQL's tabs, the dashboards' documents) and the exports. */
+function shippedOperationNames(): Set<string> {
+  const names = new Set<string>();
+  for (const source of [...DASHBOARD_TABS.map((tab) => tab.query), ...exportDocuments()]) {
+    for (const definition of parse(source).definitions) {
+      if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.add(definition.name.value);
+    }
+  }
+  return names;
 }
 
 /** Prometheus metrics of one gateway, served at /metrics (prom-client). */
@@ -61,23 +80,23 @@ export function createMetrics(db: Database, rollup: RollupService): Metrics {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
+  // The rollup's gauges are set from the healer's passes (every ROLLUP_HEAL_CRON tick), never read per scrape: a
+  // scrape sends no SQL. NaN until this replica's first pass (or without a scheduler).
+  let latestRolledUp: string | null | undefined;
   new Gauge({
     name: "gateway_rollup_lag_days",
-    help: "Days from the last successfully rolled-up date to yesterday (-1: never rolled up)",
+    help: "Days from the last successfully rolled-up date to yesterday (-1: never rolled up), as of the last heal pass",
     registers: [registry],
-    async collect() {
-      this.set(await readRollupGauge(db, "lag"));
+    collect() {
+      this.set(lagDays(latestRolledUp));
     },
   });
-  new Gauge({
+  const lastRun = new Gauge({
     name: "gateway_rollup_last_run_duration_seconds",
-    help: "Duration of the most recent finished rollup run",
+    help: "Duration of the most recent finished rollup run (any replica), as of this replica's last heal pass",
     registers: [registry],
-    async collect() {
-      this.set(await readRollupGauge(db, "duration"));
-    },
   });
-  // Set from the healer's passes, not read per scrape: NaN until this replica's first pass (or without a scheduler).
+  lastRun.set(Number.NaN);
   const toHeal = new Gauge({
     name: "gateway_rollup_dates_to_heal",
     help: "Dates that need a rollup (stale, never rolled up, a failed latest run), as of this replica's last heal pass",
@@ -92,16 +111,22 @@ export function createMetrics(db: Database, rollup: RollupService): Metrics {
   rollup.on("heal", (tick) => {
     toHeal.set(tick.toHeal);
     healed.inc(tick.healed);
+    latestRolledUp = tick.latestRolledUp;
+    lastRun.set(tick.lastRunSeconds ?? 0);
   });
-  const seen = new Set<string>();
+  // An operation is labelled by its name if this gateway ships it, or once a request with a token ran it without an
+  // error (at most MAX_OPERATION_LABELS names): anonymous junk never takes a label a real dashboard needs.
+  const shipped = shippedOperationNames();
+  const learned = new Set<string>();
   return {
     registry,
-    observe(observation) {
-      const name =
-        observation.operation && OPERATION_NAME.test(observation.operation) ? observation.operation : "anonymous";
-      if (!seen.has(name) && seen.size < MAX_OPERATION_LABELS) seen.add(name);
-      const operation = seen.has(name) ? name : "other";
-      requests.inc({ operation, outcome: outcomeOf(observation) });
+    observe(observation, authenticated) {
+      const outcome = outcomeOf(observation);
+      const name = observation.operation && OPERATION_NAME.test(observation.operation) ? observation.operation : null;
+      if (name && authenticated && outcome === "ok" && !shipped.has(name) && learned.size < MAX_OPERATION_LABELS)
+        learned.add(name);
+      const operation = name === null ? "anonymous" : shipped.has(name) || learned.has(name) ? name : "other";
+      requests.inc({ operation, outcome });
       latency.observe({ operation }, observation.seconds);
       statements.observe(observation.statements);
       if (observation.executor) executions.inc({ executor: observation.executor });
@@ -115,17 +140,54 @@ function outcomeOf({ status, errorCodes }: RequestObservation): string {
   return errorCodes.length > 0 ? "error" : "ok";
 }
 
-/** A scrape must not fail because the database is away: the gauge then reads NaN. */
-async function readRollupGauge(db: Database, which: "lag" | "duration"): Promise<number> {
-  try {
-    const { rows } = await db.pool.query<{ lag: number | null; duration: number | null }>(
-      `SELECT ((now() AT TIME ZONE 'UTC')::date - 1) - (SELECT max(date) FROM rollup_runs WHERE status = 'succeeded') AS lag,
-              (SELECT extract(epoch FROM finished_at - started_at)::float8 FROM rollup_runs
-                WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1) AS duration`,
+const DAY_MS = 86_400_000;
+
+/** Yesterday (UTC, this replica's clock) minus the latest date rolled up; -1 if none ever was, NaN before a pass. */
+function lagDays(latestRolledUp: string | null | undefined): number {
+  if (latestRolledUp === undefined) return Number.NaN;
+  if (latestRolledUp === null) return -1;
+  const yesterday = Math.floor(Date.now() / DAY_MS) - 1;
+  return Math.max(0, yesterday - Date.parse(`${latestRolledUp}T00:00:00Z`) / DAY_MS);
+}
+
+/**
+ * /metrics on a listener of its own (METRICS_HOST, 127.0.0.1 by default: the scraper's network, not the public's),
+ * so a flood of scrapes queues apart from the API. Null when the port cannot be bound: the API still serves.
+ */
+export async function serveMetrics(
+  metrics: Metrics,
+  { port, host }: Config["metrics"],
+  log: Logger,
+): Promise<{ server: Server; port: number } | null> {
+  const server = createServer((req, res) => {
+    if (new URL(req.url ?? "/", "http://metrics.local").pathname !== "/metrics" || req.method !== "GET") {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" });
+      return void res.end("Not found: the metrics are at /metrics\n");
+    }
+    metrics.registry.metrics().then(
+      (body) => {
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        res.end(body);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, "metrics scrape failed");
+        res.writeHead(500).end();
+      },
     );
-    const value = rows[0][which];
-    return value === null ? (which === "lag" ? -1 : 0) : Math.max(0, Number(value));
-  } catch {
-    return Number.NaN;
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, resolve);
+    });
+  } catch (error) {
+    log.error(
+      { err: error, port, host },
+      "metrics not served: the port could not be bound (METRICS_PORT, METRICS_HOST)",
+    );
+    return null;
   }
+  const bound = (server.address() as AddressInfo).port;
+  log.info({ url: `http://${host}:${bound}/metrics` }, "metrics served");
+  return { server, port: bound };
 }

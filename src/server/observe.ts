@@ -30,7 +30,7 @@ export function observeRequest(metrics: Metrics, log: Logger, res: ServerRespons
         statements: tally.statements,
         seconds: Number(process.hrtime.bigint() - started) / 1e9,
       };
-      metrics.observe(observation);
+      metrics.observe(observation, viewer !== undefined);
       log.info({ ...observation, ms: Math.round(observation.seconds * 1000), viewer }, message);
       res.setHeader("x-sql-statements", String(tally.statements));
     },

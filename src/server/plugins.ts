@@ -17,7 +17,7 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
         async didResolveOperation({ contextValue, document, operationName }) {
           contextValue.report.operation = operationName ?? undefined;
           if (production && contextValue.viewer?.role !== Role.SUPER_ADMIN && usesIntrospection(document)) {
-            throw forbidden("Introspection is open to super admins only");
+            throw forbidden("Introspection is open to super admins only", 403);
           }
         },
         async didEncounterErrors({ contextValue, errors }) {

@@ -5,6 +5,7 @@ import { Role } from "../auth/role";
 import { signToken } from "../auth/sign-token";
 import type { Viewer } from "../auth/viewer";
 import { loadConfig, type Config } from "../config";
+import type { Logger } from "../logger";
 import { startGateway, type Gateway } from "../server/gateway";
 import { viewerWithoutRow } from "./factories";
 import { createTestDatabase, type TestDatabase } from "./test-database";
@@ -21,6 +22,8 @@ export interface TestGateway extends Gateway {
   ): Promise<GraphQLResponse<TResult>>;
   /** Raw HTTP for tests that send what a client should not. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** The text of /metrics, from the gateway's metrics listener. */
+  metrics(): Promise<string>;
   token(viewer: Viewer): Promise<string>;
 }
 
@@ -35,7 +38,10 @@ export interface GraphQLResponse<TResult> {
  * A gateway on its own database (embedded in memory, or a clone of the
  * migrated template on PostgreSQL when DATABASE_URL is set), on a free port.
  */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  options: { log?: Logger } = {},
+): Promise<TestGateway> {
   const database: TestDatabase = await createTestDatabase();
   const config = loadConfig({
     NODE_ENV: "test",
@@ -46,10 +52,12 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     DATA_DIR: "memory://",
     DEMO_DATA: "false",
     ROLLUP_ENABLED: "false",
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    // A free port for each test gateway's /metrics (9464 by default).
+    METRICS_PORT: "0",
+    ...database.env,
     ...env,
   });
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, options);
   const base = `http://127.0.0.1:${gateway.port}`;
   const token = (viewer: Viewer) => signToken(config.jwt.secret ?? TEST_JWT_SECRET, viewer);
   return {
@@ -57,6 +65,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     config,
     token,
     fetch: (path, init) => fetch(`${base}${path}`, init),
+    metrics: async () => (await fetch(`http://127.0.0.1:${gateway.metricsPort}/metrics`)).text(),
     async query(document, variables, options = {}) {
       const bearer = options.token !== undefined ? options.token : options.viewer ? await token(options.viewer) : null;
       const response = await fetch(`${base}/graphql`, {
