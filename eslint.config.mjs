@@ -14,7 +14,13 @@ export default tseslint.config(
   {
     files: ["scripts/**/*.js"],
     languageOptions: {
-      globals: { require: "readonly", process: "readonly", console: "readonly", __dirname: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "readonly",
+        process: "readonly",
+        console: "readonly",
+        __dirname: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -1,27 +1,15 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Kind, parse } from "graphql";
 import { decodeJwt } from "jose";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { Role } from "../auth/role";
 import { DEMO_USERS } from "../db/seed";
+import { launchChromium } from "../test/chromium";
 import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
 import { startTestGateway, useTestGateway, type TestGateway } from "../test/test-gateway";
 import { until } from "../test/until";
 import { DASHBOARD_TABS } from "./graphiql";
-
-/** Debian's chromium (`npm test` installs it where it may: scripts/ensure-chromium.js); its own networking is off, so any outside request would show. */
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-];
 
 /** The saved tabs' titles (GraphiQL's: the operation names): the operations of docs/examples.graphql, in its order. */
 const TAB_TITLES = parse(readFileSync(path.join(__dirname, "../../docs/examples.graphql"), "utf8"))
@@ -35,11 +23,9 @@ let embedded: TestGateway;
 let production: TestGateway;
 const started: TestGateway[] = [];
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`the browser test needs Debian's chromium at ${CHROMIUM}: apt-get install chromium`);
   const start = async (env: Record<string, string>) => started[started.push(await startTestGateway(env)) - 1];
   [browser, embedded, production] = await Promise.all([
-    chromium.launch({ executablePath: CHROMIUM, args: FLAGS }),
+    launchChromium(),
     gateway.config.database.kind === "embedded" ? gateway : start({ DATABASE_URL: "" }),
     start({ NODE_ENV: "production" }),
   ]);

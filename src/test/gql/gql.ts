@@ -25,6 +25,7 @@ type Documents = {
     "\n  query JwksOutageViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.JwksOutageViewerDocument,
     "\n  query JwksViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": typeof types.JwksViewerDocument,
     "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.LifetimeViewerDocument,
+    "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": typeof types.TimeoutViewerDocument,
     "\n  query EnrichmentHealthSeries($days: Int) {\n    enrichmentHealth(days: $days) {\n      days\n      series {\n        date\n        sources {\n          source\n          success\n          failed\n        }\n      }\n    }\n  }\n": typeof types.EnrichmentHealthSeriesDocument,
     "\n  query ErrorFeedPage($limit: Int, $page: Int) {\n    errorFeed(limit: $limit, page: $page) {\n      total\n      page\n      limit\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n        updatedAt\n      }\n    }\n  }\n": typeof types.ErrorFeedPageDocument,
     "\n  query ErrorFeedRfc4180($limit: Int) {\n    errorFeed(limit: $limit) {\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        updatedAt\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n      }\n    }\n  }\n": typeof types.ErrorFeedRfc4180Document,
@@ -58,6 +59,8 @@ type Documents = {
     "\n  query BudgetViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": typeof types.BudgetViewerDocument,
     "\n  mutation BudgetRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n": typeof types.BudgetRecordDocument,
     "\n  mutation BudgetRecordTwice {\n    first: recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n    second: recordActivity(actionType: CSV_EXPORTED) {\n      id\n    }\n  }\n": typeof types.BudgetRecordTwiceDocument,
+    "\n  query ClientViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": typeof types.ClientViewerDocument,
+    "\n  mutation ClientRecordsSearch {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n      userId\n    }\n  }\n": typeof types.ClientRecordsSearchDocument,
     "\n  query DemoViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": typeof types.DemoViewerDocument,
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": typeof types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": typeof types.OutageRollupDocument,
@@ -85,6 +88,7 @@ const documents: Documents = {
     "\n  query JwksOutageViewer {\n    viewer {\n      id\n    }\n  }\n": types.JwksOutageViewerDocument,
     "\n  query JwksViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": types.JwksViewerDocument,
     "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n": types.LifetimeViewerDocument,
+    "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": types.TimeoutViewerDocument,
     "\n  query EnrichmentHealthSeries($days: Int) {\n    enrichmentHealth(days: $days) {\n      days\n      series {\n        date\n        sources {\n          source\n          success\n          failed\n        }\n      }\n    }\n  }\n": types.EnrichmentHealthSeriesDocument,
     "\n  query ErrorFeedPage($limit: Int, $page: Int) {\n    errorFeed(limit: $limit, page: $page) {\n      total\n      page\n      limit\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n        updatedAt\n      }\n    }\n  }\n": types.ErrorFeedPageDocument,
     "\n  query ErrorFeedRfc4180($limit: Int) {\n    errorFeed(limit: $limit) {\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        updatedAt\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n      }\n    }\n  }\n": types.ErrorFeedRfc4180Document,
@@ -118,6 +122,8 @@ const documents: Documents = {
     "\n  query BudgetViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": types.BudgetViewerDocument,
     "\n  mutation BudgetRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n": types.BudgetRecordDocument,
     "\n  mutation BudgetRecordTwice {\n    first: recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n    second: recordActivity(actionType: CSV_EXPORTED) {\n      id\n    }\n  }\n": types.BudgetRecordTwiceDocument,
+    "\n  query ClientViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": types.ClientViewerDocument,
+    "\n  mutation ClientRecordsSearch {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n      userId\n    }\n  }\n": types.ClientRecordsSearchDocument,
     "\n  query DemoViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": types.DemoViewerDocument,
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": types.OutageRollupDocument,
@@ -192,6 +198,10 @@ export function graphql(source: "\n  query JwksViewer {\n    viewer {\n      id\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n"): (typeof documents)["\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n"): (typeof documents)["\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -324,6 +334,14 @@ export function graphql(source: "\n  mutation BudgetRecord {\n    recordActivity
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation BudgetRecordTwice {\n    first: recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n    second: recordActivity(actionType: CSV_EXPORTED) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation BudgetRecordTwice {\n    first: recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n    second: recordActivity(actionType: CSV_EXPORTED) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClientViewer {\n    viewer {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  query ClientViewer {\n    viewer {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClientRecordsSearch {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n      userId\n    }\n  }\n"): (typeof documents)["\n  mutation ClientRecordsSearch {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n      userId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
