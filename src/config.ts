@@ -46,6 +46,9 @@ const environment = z
     // Prisma's and Supabase's convention: DATABASE_URL may be a transaction pooler, DIRECT_URL the server itself
     // (only read with DATABASE_URL).
     DIRECT_URL: postgresUrl,
+    // A streaming replica for dashboard reads (src/db/read-replica.ts); skipped while further behind than the bound.
+    DATABASE_READ_URL: postgresUrl,
+    READ_REPLICA_MAX_LAG_MS: integer(5_000, 0, 3_600_000),
     DATA_DIR: z.string().default("./.data"),
     DEMO_DATA: z.enum(["true", "false"]).default("true"),
     PORT: integer(4000, 0, 65535),
@@ -92,6 +95,9 @@ const environment = z
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
       ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message: "exceeds HTTP_REQUEST_TIMEOUT_MS" });
     }
+    if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: "custom", path: ["DATABASE_READ_URL"], message: "requires DATABASE_URL (the primary)" });
+    }
     if (env.JWT_SECRET && env.JWT_JWKS_URL) {
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "and JWT_JWKS_URL are both set; set one" });
     }
@@ -133,7 +139,12 @@ function toConfig(env: z.infer<typeof environment>) {
     // The demo (embedded database) hands out a super admin's token: only this machine reaches it unless HOST says so.
     host: env.HOST ?? (env.DATABASE_URL ? "0.0.0.0" : "127.0.0.1"),
     database: env.DATABASE_URL
-      ? ({ kind: "postgres", url: env.DATABASE_URL, directUrl: env.DIRECT_URL ?? env.DATABASE_URL } as const)
+      ? ({
+          kind: "postgres",
+          url: env.DATABASE_URL,
+          directUrl: env.DIRECT_URL ?? env.DATABASE_URL,
+          readUrl: env.DATABASE_READ_URL,
+        } as const)
       : ({ kind: "embedded", dataDir: env.DATA_DIR, demoData: env.DEMO_DATA === "true" } as const),
     jwt: {
       secret: env.JWT_SECRET ?? (env.JWT_JWKS_URL ? undefined : DEVELOPMENT_JWT_SECRET),
@@ -174,6 +185,7 @@ function toConfig(env: z.infer<typeof environment>) {
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnections: env.HTTP_MAX_CONNECTIONS,
     },
+    readReplica: { maxLagMs: env.READ_REPLICA_MAX_LAG_MS },
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST },
     logLevel: env.LOG_LEVEL,
     replicaId: env.REPLICA_ID,

@@ -66,7 +66,7 @@ export class ActivityResolver {
   // Parameter decorators run last to first: this order emits `actionType`, `occurredAt`, `idempotencyKey`
   // (the contract's two first, as it lists them).
   async recordActivity(
-    @Ctx() { viewer, db }: Context,
+    @Ctx() { viewer, db: { primary: db } }: Context,
     @Arg("idempotencyKey", () => String, {
       nullable: true,
       description:

@@ -17,7 +17,9 @@ export class Freshness {
   @Field(() => DateTimeScalar, {
     description:
       "The database's clock when this was read, in the same request just after the figures: no figure counts a " +
-      "row committed after it.",
+      "row committed after it. With a read replica (DATABASE_READ_URL), the primary's time at the position the " +
+      "replica has replayed: the replica's clock while it streams and has replayed all it received, else the commit " +
+      "time of the last transaction it replayed.",
   })
   asOf!: Date;
 

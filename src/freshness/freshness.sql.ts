@@ -38,7 +38,7 @@ async function readFreshness(db: Database, window: FreshnessWindow): Promise<Fre
              ${rollupMissing(Prisma.sql`d.day`, tenantId)} AS missing
         FROM (SELECT ${start} + i AS day FROM generate_series(0, ${count} - 1) AS i) d
     )
-    SELECT now() AS "asOf",
+    SELECT ${asOfClock} AS "asOf",
       (SELECT to_char(r.date, 'YYYY-MM-DD')
          FROM (SELECT DISTINCT date FROM rollup_runs WHERE status = 'succeeded') r
         WHERE ${usageDateSource(Prisma.sql`r.date`, tenantId)} = 'rollup'
@@ -49,6 +49,19 @@ async function readFreshness(db: Database, window: FreshnessWindow): Promise<Fre
     FROM days`;
   return rows[0];
 }
+
+/**
+ * asOf on a read replica (src/db/read-replica.ts): its clock while it streams from the primary and has replayed all
+ * it received (the primary sends WAL as it writes it, so that is the primary's present); else the commit time of the
+ * last transaction it replayed. On the primary, or a replica that has replayed nothing since it started (the gateway
+ * reads from it only once it has caught up), the statement's clock.
+ */
+const asOfClock = Prisma.sql`CASE
+  WHEN pg_is_in_recovery()
+   AND (pg_last_wal_receive_lsn() IS DISTINCT FROM pg_last_wal_replay_lsn()
+        OR NOT EXISTS (SELECT FROM pg_stat_wal_receiver WHERE status = 'streaming'))
+  THEN coalesce(pg_last_xact_replay_timestamp(), now())
+  ELSE now() END`;
 
 /** One statement per distinct window and tenant scope of a request: every tenant of tenantActivity shares one. */
 export const freshnessLoader: LoaderDefinition<FreshnessWindow, FreshnessRow> = (db) =>

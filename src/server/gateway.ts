@@ -10,6 +10,7 @@ import { createTokenVerifier } from "../auth/token";
 import type { Config } from "../config";
 import { openDatabase, type Database } from "../db/database";
 import { applyMigrations } from "../db/migrate";
+import { ReadReplica, readYourWritesPlugin } from "../db/read-replica";
 import { seedDemoData } from "../db/seed";
 import { formatError } from "../errors";
 import { createLogger, type Logger } from "../logger";
@@ -51,6 +52,11 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     await db.close();
     throw error;
   }
+  // Dashboard reads go to it while it is usable; writes, migrations and the rollup stay on the primary (db).
+  const readReplica =
+    config.database.kind === "postgres" && config.database.readUrl
+      ? new ReadReplica(db, config.database.readUrl, config, log)
+      : null;
   const replicaId = config.replicaId ?? `${hostname()}:${process.pid}`;
   const rollup = new RollupService({ db, log, config: config.rollup, replicaId });
   const httpServer: Server = createServer(httpServerOptions(config.http));
@@ -79,18 +85,19 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       ApolloServerPluginCacheControlDisabled(),
       errorReportingPlugin({ production: config.production }),
       budgetPlugin(new Budgets(config.budget)),
+      ...(readReplica ? [readYourWritesPlugin(readReplica)] : []),
     ],
   });
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
   const readiness = createReadinessProbe(config, db);
-  const metrics = createMetrics(db, rollup);
+  const metrics = createMetrics(db, rollup, readReplica);
   const handleRequest = createRequestHandler({
     apollo,
     verifyToken,
     log,
     contextFor: ({ viewer, requestId, log: requestLog }) =>
-      createContext({ viewer, requestId, log: requestLog, db, config, rollup }),
+      createContext({ viewer, requestId, log: requestLog, db: readReplica?.databaseFor(viewer) ?? db, config, rollup }),
     isReady: () => readiness.isReady(),
     metrics,
     graphiql: await demoGraphiqlOptions(config),
@@ -126,6 +133,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       await rollup.stop();
       log.info("scheduler stopped");
       await readiness.close();
+      await readReplica?.close();
       await db.close();
       log.info("database closed");
     },

@@ -4,6 +4,7 @@ import { Kind, parse } from "graphql";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Config } from "../config";
 import type { Database } from "../db/database";
+import type { ReadReplica } from "../db/read-replica";
 import { exportDocuments } from "../export/export.http";
 import type { Logger } from "../logger";
 import type { RollupService } from "../rollup/rollup.service";
@@ -41,7 +42,7 @@ function shippedOperationNames(): Set<string> {
 }
 
 /** Prometheus metrics of one gateway, served at /metrics (prom-client). */
-export function createMetrics(db: Database, rollup: RollupService): Metrics {
+export function createMetrics(db: Database, rollup: RollupService, replica: ReadReplica | null = null): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -80,6 +81,24 @@ export function createMetrics(db: Database, rollup: RollupService): Metrics {
       this.set({ state: "waiting" }, db.pool.waitingCount);
     },
   });
+  if (replica) {
+    new Gauge({
+      name: "gateway_read_replica_lag_seconds",
+      help: "How far the read replica is behind the primary by WAL position (0: caught up), as of its last check",
+      registers: [registry],
+      collect() {
+        this.set(replica.lagSeconds());
+      },
+    });
+    new Gauge({
+      name: "gateway_read_replica_used",
+      help: "1 while reads go to the read replica, 0 while it is skipped (behind READ_REPLICA_MAX_LAG_MS or down)",
+      registers: [registry],
+      collect() {
+        this.set(replica.isUsed() ? 1 : 0);
+      },
+    });
+  }
   // The rollup's gauges are set from the healer's passes (every ROLLUP_HEAL_CRON tick), never read per scrape: a
   // scrape sends no SQL. NaN until this replica's first pass (or without a scheduler).
   let latestRolledUp: string | null | undefined;

@@ -25,6 +25,10 @@ type Documents = {
     "\n  query JwksOutageViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.JwksOutageViewerDocument,
     "\n  query JwksViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": typeof types.JwksViewerDocument,
     "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n": typeof types.LifetimeViewerDocument,
+    "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": typeof types.ReplicaUsageDocument,
+    "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": typeof types.ReplicaRecordDocument,
+    "\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n": typeof types.ReplicaRollupDocument,
+    "\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n": typeof types.ReplicaRunsDocument,
     "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": typeof types.TimeoutViewerDocument,
     "\n  query EnrichmentHealthSeries($days: Int) {\n    enrichmentHealth(days: $days) {\n      days\n      series {\n        date\n        sources {\n          source\n          success\n          failed\n        }\n      }\n    }\n  }\n": typeof types.EnrichmentHealthSeriesDocument,
     "\n  query ErrorFeedPage($limit: Int, $page: Int) {\n    errorFeed(limit: $limit, page: $page) {\n      total\n      page\n      limit\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n        updatedAt\n      }\n    }\n  }\n": typeof types.ErrorFeedPageDocument,
@@ -88,6 +92,10 @@ const documents: Documents = {
     "\n  query JwksOutageViewer {\n    viewer {\n      id\n    }\n  }\n": types.JwksOutageViewerDocument,
     "\n  query JwksViewer {\n    viewer {\n      id\n      role\n    }\n  }\n": types.JwksViewerDocument,
     "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n": types.LifetimeViewerDocument,
+    "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": types.ReplicaUsageDocument,
+    "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": types.ReplicaRecordDocument,
+    "\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n": types.ReplicaRollupDocument,
+    "\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n": types.ReplicaRunsDocument,
     "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": types.TimeoutViewerDocument,
     "\n  query EnrichmentHealthSeries($days: Int) {\n    enrichmentHealth(days: $days) {\n      days\n      series {\n        date\n        sources {\n          source\n          success\n          failed\n        }\n      }\n    }\n  }\n": types.EnrichmentHealthSeriesDocument,
     "\n  query ErrorFeedPage($limit: Int, $page: Int) {\n    errorFeed(limit: $limit, page: $page) {\n      total\n      page\n      limit\n      items {\n        id\n        fullName\n        userName\n        tenantId\n        tenantName\n        enrichmentStatus\n        sourceDetails {\n          source\n          status\n          error\n          at\n        }\n        updatedAt\n      }\n    }\n  }\n": types.ErrorFeedPageDocument,
@@ -198,6 +206,22 @@ export function graphql(source: "\n  query JwksViewer {\n    viewer {\n      id\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n"): (typeof documents)["\n  query LifetimeViewer {\n    viewer {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n"): (typeof documents)["\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
