@@ -343,6 +343,27 @@ onPostgres("budgets on PostgreSQL", () => {
         [],
       );
       expect(kinds).toContain("429 RATE_LIMITED");
+
+      // Over its share for the rest of the minute, A is refused before its query is even parsed; B is not.
+      const unparsable = async (viewer: Viewer) => {
+        const response = await gateway.fetch("/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${await gateway.token(viewer)}` },
+          body: JSON.stringify({ query: "{ usageMetrics(" }),
+        });
+        const body = (await response.json()) as { errors: Array<{ extensions: { code: string } }> };
+        return {
+          status: response.status,
+          code: body.errors[0].extensions.code,
+          policy: response.headers.get("ratelimit"),
+        };
+      };
+      expect(await unparsable(adminsA[0])).toEqual({
+        status: 429,
+        code: "RATE_LIMITED",
+        policy: expect.stringMatching(/^"database-time";r=0;t=\d+$/),
+      });
+      expect(await unparsable(adminB)).toEqual({ status: 400, code: "GRAPHQL_PARSE_FAILED", policy: null });
     });
   });
 

@@ -122,19 +122,28 @@ export class Budgets {
     this.recordings = new RateLimiterMemory({ points: config.recordActivityPerMinute, duration: WINDOW_SECONDS });
   }
 
+  /**
+   * The refusal of a viewer whose owner is over its share of database time, or null. Cheap (memory only): the HTTP
+   * route asks it before the query is even parsed, so an owner refused for the rest of the minute cannot spend the
+   * replica's CPU on parsing and validating what it keeps sending either.
+   */
+  databaseTimeRefusal(viewer: Viewer): RateLimited | null {
+    const { owner } = budgetKeys(viewer);
+    const wait = this.databaseTime.secondsUntilBelow(owner, this.config.tenantDbSecondsPerMinute * 1000);
+    if (wait === 0) return null;
+    return new RateLimited(`Over this ${ownerWord(owner)}'s share of database time; retry in ${wait} s`, {
+      policy: "database-time",
+      quota: this.config.tenantDbSecondsPerMinute,
+      windowSeconds: WINDOW_SECONDS,
+      retryAfterSeconds: wait,
+    });
+  }
+
   /** Admits a request that records `recordings` activities, or throws RATE_LIMITED. */
   async admit(viewer: Viewer, recordings: number): Promise<Admission> {
     const keys = budgetKeys(viewer);
-    const shareMs = this.config.tenantDbSecondsPerMinute * 1000;
-    const wait = this.databaseTime.secondsUntilBelow(keys.owner, shareMs);
-    if (wait > 0) {
-      throw new RateLimited(`Over this ${ownerWord(keys.owner)}'s share of database time; retry in ${wait} s`, {
-        policy: "database-time",
-        quota: this.config.tenantDbSecondsPerMinute,
-        windowSeconds: WINDOW_SECONDS,
-        retryAfterSeconds: wait,
-      });
-    }
+    const overShare = this.databaseTimeRefusal(viewer);
+    if (overShare) throw overShare;
     const deadline = Date.now() + this.config.queueMs;
     const releaseViewer = await this.enqueue(this.viewerRequests, keys.viewer, deadline, this.config.viewerRequests);
     let releaseOwner: () => void;

@@ -62,6 +62,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const httpServer: Server = createServer(httpServerOptions(config.http));
   capConnections(httpServer, config.http, log);
   const limits = queryLimits({ production: config.production });
+  const budgets = new Budgets(config.budget);
   const apollo = new ApolloServer<Context>({
     gateway: jitExecution(await buildGatewaySchema()),
     formatError: formatError(config.production),
@@ -84,7 +85,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       // only effect was `cache-control: no-store` on every response, which errorReportingPlugin now sets.
       ApolloServerPluginCacheControlDisabled(),
       errorReportingPlugin({ production: config.production }),
-      budgetPlugin(new Budgets(config.budget)),
+      budgetPlugin(budgets),
       ...(readReplica ? [readYourWritesPlugin(readReplica)] : []),
     ],
   });
@@ -95,6 +96,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   const handleRequest = createRequestHandler({
     apollo,
     verifyToken,
+    budgets,
     log,
     contextFor: ({ viewer, requestId, log: requestLog }) =>
       createContext({ viewer, requestId, log: requestLog, db: readReplica?.databaseFor(viewer) ?? db, config, rollup }),

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer } from "@apollo/server";
 import getRawBody from "raw-body";
 import type { TokenVerifier } from "../auth/token";
+import { rateLimitedResponse } from "../errors";
 import type { Logger } from "../logger";
+import type { Budgets } from "./budget";
 import type { Context } from "./context";
 import type { Metrics } from "./metrics";
 import { EXPORT_PREFIX, handleCsvExport } from "../export/export.http";
@@ -24,6 +26,8 @@ export interface HttpDependencies {
   metrics: Metrics;
   log: Logger;
   graphiql?: GraphiqlOptions;
+  /** Asked before a signed-in viewer's query is parsed: an owner over its share of database time is refused at once. */
+  budgets?: Pick<Budgets, "databaseTimeRefusal">;
   /** CORS_ORIGINS: the origins whose pages may call the API. */
   corsOrigins?: readonly string[];
 }
@@ -119,6 +123,22 @@ async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId,
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
   const viewer = await deps.verifyToken(headers.get("authorization"));
+  const overShare = viewer && deps.budgets?.databaseTimeRefusal(viewer);
+  if (overShare) {
+    const { http, body: refusal } = rateLimitedResponse(overShare);
+    const errors = refusal.kind === "single" ? (refusal.singleResult.errors ?? []) : [];
+    observation.record("graphql request refused", {
+      operation: undefined,
+      status: http.status ?? 429,
+      errorCodes: errors.map((error) => String(error.extensions?.code)),
+      executor: undefined,
+      viewer: viewer.id,
+    });
+    for (const [name, value] of http.headers) res.setHeader(name, value);
+    return sendJson(res, http.status ?? 429, {
+      errors: errors.map((error) => ({ ...error, extensions: { ...error.extensions, requestId } })),
+    });
+  }
   let context: Context | undefined;
   const result = await observation.count(() =>
     deps.apollo.executeHTTPGraphQLRequest({
