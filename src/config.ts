@@ -71,8 +71,8 @@ const environment = z
     DB_STATEMENT_TIMEOUT_MS: integer(15_000, 100, 600_000),
     DB_CONNECT_TIMEOUT_MS: integer(5_000, 100, 120_000),
     // Budgets per replica (src/server/budget.ts, README "Budgets").
-    TENANT_MAX_STATEMENTS: integer(4, 1, 200),
-    VIEWER_MAX_STATEMENTS: integer(3, 1, 200),
+    TENANT_MAX_STATEMENTS: integer(2, 1, 200),
+    VIEWER_MAX_STATEMENTS: integer(2, 1, 200),
     TENANT_MAX_REQUESTS: integer(24, 1, 10_000),
     VIEWER_MAX_REQUESTS: integer(12, 1, 10_000),
     BUDGET_QUEUE_MS: integer(2_000, 0, 60_000),
