@@ -75,6 +75,8 @@ const environment = z
     VIEWER_MAX_STATEMENTS: integer(2, 1, 200),
     TENANT_MAX_REQUESTS: integer(24, 1, 10_000),
     VIEWER_MAX_REQUESTS: integer(12, 1, 10_000),
+    // One request at the query cost limit (src/server/limits.ts) at a time, beside a dashboard's cheap panels.
+    TENANT_MAX_COST_IN_FLIGHT: integer(1_500, 1, 10_000_000),
     BUDGET_QUEUE_MS: integer(2_000, 0, 60_000),
     TENANT_DB_SECONDS_PER_MINUTE: integer(30, 1, 100_000),
     RECORD_ACTIVITY_PER_MINUTE: integer(300, 1, 1_000_000),
@@ -175,6 +177,7 @@ function toConfig(env: z.infer<typeof environment>) {
       viewerStatements: env.VIEWER_MAX_STATEMENTS,
       tenantRequests: env.TENANT_MAX_REQUESTS,
       viewerRequests: env.VIEWER_MAX_REQUESTS,
+      tenantCostInFlight: env.TENANT_MAX_COST_IN_FLIGHT,
       queueMs: env.BUDGET_QUEUE_MS,
       tenantDbSecondsPerMinute: env.TENANT_DB_SECONDS_PER_MINUTE,
       recordActivityPerMinute: env.RECORD_ACTIVITY_PER_MINUTE,

@@ -7,7 +7,13 @@ import type { Viewer } from "../auth/viewer";
 import { createTenant, createUser, viewerWithoutRow } from "../test/factories";
 import { graphql } from "../test/gql";
 import { serverUrl } from "../test/test-database";
-import { errorCodes, startTestGateway, useTestGateway, type TestGateway } from "../test/test-gateway";
+import {
+  errorCodes,
+  startTestGateway,
+  useTestGateway,
+  type GraphQLResponse,
+  type TestGateway,
+} from "../test/test-gateway";
 import { until } from "../test/until";
 
 const BudgetUsage = graphql(`
@@ -479,6 +485,45 @@ onPostgres("budgets on PostgreSQL", () => {
       expect(answers.map(({ status, body }) => ({ status, codes: errorCodes(body) }))).toEqual(
         admins.map(() => ({ status: 200, codes: [] })),
       );
+    });
+
+    it("runs one of a tenant's heaviest requests at a time, refusing another with 429 while its cheap panels wait their turn", async () => {
+      const tenantId = randomUUID();
+      const [first, second, third] = [0, 1, 2].map(() => viewerWithoutRow(Role.TENANT_ADMIN, tenantId));
+      const year = { from: isoDate(365), to: isoDate(0) };
+      const release = await holdLock();
+      let heavy: Promise<GraphQLResponse<unknown>> | undefined;
+      let cheap: Promise<GraphQLResponse<unknown>> | undefined;
+      try {
+        heavy = gateway.query(BudgetHeavyUsage, year, { viewer: first });
+        await until(
+          "the heavy request's statements run",
+          async () => (await activeStatements(direct, `tenant:${tenantId}`)) > 0,
+        );
+        // Another viewer of the tenant: under its own request budget, over the tenant's cost in flight.
+        const refused = await post(gateway, BudgetHeavyUsage, year, second);
+        expect({
+          status: refused.status,
+          policy: refused.headers.get("ratelimit-policy"),
+          codes: errorCodes((await refused.json()) as GraphQLResponse<unknown>["body"]),
+          statements: refused.headers.get("x-sql-statements"),
+        }).toEqual({
+          status: 429,
+          policy: `"cost-in-flight";q=${gateway.config.budget.tenantCostInFlight}`,
+          codes: ["RATE_LIMITED"],
+          statements: "0",
+        });
+        // A cheap one fits beside it: admitted, it waits for a statement permit past BUDGET_QUEUE_MS, never refused.
+        cheap = gateway.query(BudgetUsage, { range: "LAST_7_DAYS" }, { viewer: third });
+        await new Promise((resolve) => setTimeout(resolve, 2 * gateway.config.budget.queueMs));
+      } finally {
+        await release();
+      }
+      const answers = await Promise.all([heavy, cheap]);
+      expect(answers.map((answer) => ({ status: answer?.status, codes: answer && errorCodes(answer.body) }))).toEqual([
+        { status: 200, codes: [] },
+        { status: 200, codes: [] },
+      ]);
     });
   });
 });

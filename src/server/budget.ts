@@ -3,8 +3,8 @@
  *
  * Every request of a signed-in viewer is admitted before it runs, or refused with RATE_LIMITED (HTTP 429) and
  * nothing run, so an answer is never partial:
- * - requests in flight, per viewer and per owner (the viewer's tenant; super admins share `platform`), wait in a
- *   FIFO queue for at most BUDGET_QUEUE_MS, then are refused;
+ * - requests in flight, per viewer and per owner (the viewer's tenant; super admins share `platform`), and the owner's
+ *   query cost in flight (src/server/cost.ts), wait in a FIFO queue for at most BUDGET_QUEUE_MS, then are refused;
  * - an owner whose statements took more than its share of database time over the last minute is refused at once,
  *   with Retry-After when enough of that minute has passed;
  * - recordActivity is counted per viewer per minute.
@@ -63,6 +63,52 @@ class KeyedSemaphores {
 }
 
 /**
+ * A weighted allowance per key. Not a FIFO queue, on purpose: a cheap request that fits passes a costly one waiting
+ * for room, which waits until its deadline at most (async-mutex's weighted queue would keep a timed-out waiter at
+ * its head, blocking the cheap ones behind it).
+ */
+class KeyedAllowances {
+  private readonly used = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  constructor(private readonly size: number) {}
+
+  /** Its release; rejects with E_TIMEOUT when `weight` does not fit before `deadline`. */
+  async acquire(key: string, weight: number, deadline: number): Promise<() => void> {
+    while ((this.used.get(key) ?? 0) + weight > this.size) {
+      if (Date.now() >= deadline) throw E_TIMEOUT;
+      await this.released(key, deadline);
+    }
+    this.used.set(key, (this.used.get(key) ?? 0) + weight);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.used.get(key) ?? 0) - weight;
+      if (left > 0) this.used.set(key, left);
+      else this.used.delete(key);
+      for (const wake of this.waiters.get(key) ?? []) wake();
+    };
+  }
+
+  /** Resolves at the key's next release, or at `deadline`. */
+  private released(key: string, deadline: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.waiters.get(key) ?? new Set<() => void>();
+      this.waiters.set(key, waiting);
+      const wake = () => {
+        clearTimeout(timer);
+        waiting.delete(wake);
+        if (waiting.size === 0) this.waiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(wake, deadline - Date.now());
+      waiting.add(wake);
+    });
+  }
+}
+
+/**
  * Milliseconds of database time per owner over the last minute, in one-second buckets (a sliding window: no
  * reset at a minute's turn lets an owner spend two shares back to back).
  */
@@ -109,6 +155,7 @@ export type BudgetConfig = Config["budget"];
 export class Budgets {
   private readonly viewerRequests: KeyedSemaphores;
   private readonly ownerRequests: KeyedSemaphores;
+  private readonly ownerCost: KeyedAllowances;
   private readonly viewerStatements: KeyedSemaphores;
   private readonly ownerStatements: KeyedSemaphores;
   private readonly databaseTime = new DatabaseTime();
@@ -117,6 +164,7 @@ export class Budgets {
   constructor(private readonly config: BudgetConfig) {
     this.viewerRequests = new KeyedSemaphores(config.viewerRequests);
     this.ownerRequests = new KeyedSemaphores(config.tenantRequests);
+    this.ownerCost = new KeyedAllowances(config.tenantCostInFlight);
     this.viewerStatements = new KeyedSemaphores(config.viewerStatements);
     this.ownerStatements = new KeyedSemaphores(config.tenantStatements);
     this.recordings = new RateLimiterMemory({ points: config.recordActivityPerMinute, duration: WINDOW_SECONDS });
@@ -139,26 +187,42 @@ export class Budgets {
     });
   }
 
-  /** Admits a request that records `recordings` activities, or throws RATE_LIMITED. */
-  async admit(viewer: Viewer, recordings: number): Promise<Admission> {
+  /**
+   * Admits a request of query cost `cost` that records `recordings` activities, or throws RATE_LIMITED. The cost in
+   * flight is what keeps one owner's heaviest answers, whose building and sending take the replica's CPU as well as
+   * the database's, to one or two at a time: a dashboard's cheap panels pass beside them.
+   */
+  async admit(viewer: Viewer, recordings: number, cost: number): Promise<Admission> {
     const keys = budgetKeys(viewer);
     const overShare = this.databaseTimeRefusal(viewer);
     if (overShare) throw overShare;
     const deadline = Date.now() + this.config.queueMs;
-    const releaseViewer = await this.enqueue(this.viewerRequests, keys.viewer, deadline, this.config.viewerRequests);
-    let releaseOwner: () => void;
+    const releases: Array<() => void> = [];
+    const releaseAll = () =>
+      releases
+        .splice(0)
+        .reverse()
+        .forEach((release) => release());
     try {
-      releaseOwner = await this.enqueue(this.ownerRequests, keys.owner, deadline, this.config.tenantRequests);
-    } catch (error) {
-      releaseViewer();
-      throw error;
-    }
-    // Counted once the request is sure to run, so a refused one records nothing and costs nothing.
-    try {
+      const { viewerRequests, ownerRequests, ownerCost, config } = this;
+      // A request costlier than the whole allowance (an operator's small setting) waits until it has it all.
+      const weight = Math.min(Math.max(1, Math.ceil(cost)), config.tenantCostInFlight);
+      // One at a time, so that a refusal gives back what was taken before it.
+      for (const [acquire, policy, limit, key] of [
+        [() => viewerRequests.acquire(keys.viewer, deadline), "concurrency", config.viewerRequests, keys.viewer],
+        [() => ownerRequests.acquire(keys.owner, deadline), "concurrency", config.tenantRequests, keys.owner],
+        [
+          () => ownerCost.acquire(keys.owner, weight, deadline),
+          "cost-in-flight",
+          config.tenantCostInFlight,
+          keys.owner,
+        ],
+      ] as const)
+        releases.push(await refuseLate(acquire, policy, limit, key));
+      // Counted once the request is sure to run, so a refused one records nothing and costs nothing.
       if (recordings > 0) await this.consumeRecordings(keys.viewer, recordings);
     } catch (error) {
-      releaseOwner();
-      releaseViewer();
+      releaseAll();
       throw error;
     }
     return {
@@ -175,29 +239,8 @@ export class Budgets {
           },
         };
       },
-      release() {
-        releaseOwner();
-        releaseViewer();
-      },
+      release: releaseAll,
     };
-  }
-
-  private async enqueue(
-    semaphores: KeyedSemaphores,
-    key: string,
-    deadline: number,
-    limit: number,
-  ): Promise<() => void> {
-    try {
-      return await semaphores.acquire(key, deadline);
-    } catch (error) {
-      if (error !== E_TIMEOUT) throw error;
-      throw new RateLimited(`Too many requests of this ${ownerWord(key)} at once; retry in a moment`, {
-        policy: "concurrency",
-        quota: limit,
-        retryAfterSeconds: 1,
-      });
-    }
   }
 
   private async consumeRecordings(key: string, recordings: number): Promise<void> {
@@ -218,6 +261,26 @@ export class Budgets {
         },
       );
     }
+  }
+}
+
+/** The release `acquire` gives, or RATE_LIMITED under `policy` when it times out. */
+async function refuseLate(
+  acquire: () => Promise<() => void>,
+  policy: "concurrency" | "cost-in-flight",
+  limit: number,
+  key: string,
+): Promise<() => void> {
+  try {
+    return await acquire();
+  } catch (error) {
+    if (error !== E_TIMEOUT) throw error;
+    const what = policy === "concurrency" ? "Too many requests" : "Too costly requests";
+    throw new RateLimited(`${what} of this ${ownerWord(key)} at once; retry in a moment`, {
+      policy,
+      quota: limit,
+      retryAfterSeconds: 1,
+    });
   }
 }
 
@@ -243,7 +306,7 @@ export function budgetPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
           // Typed as always there, but undefined for an operationName the document lacks (execution then says so).
           const recordings = operation?.operation === "mutation" ? countRecordActivity(document) : 0;
           try {
-            tally.budget = await budgets.admit(contextValue.viewer, recordings);
+            tally.budget = await budgets.admit(contextValue.viewer, recordings, contextValue.report.cost ?? 0);
           } catch (error) {
             if (error instanceof RateLimited) return rateLimitedResponse(error);
             throw error;

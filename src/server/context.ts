@@ -21,6 +21,8 @@ export interface Context {
     errorCodes: string[];
     /** Which engine executed the operation (src/server/jit.ts); unset when nothing ran (a parse error). */
     executor?: "compiled" | "graphql-js";
+    /** The operation's query cost (src/server/cost.ts), once known; the budgets weigh the request by it. */
+    cost?: number;
   };
   /** This request's instance of a loader, created on first use; nothing is cached across requests. */
   loader<K, V>(definition: LoaderDefinition<K, V>): DataLoader<K, V>;

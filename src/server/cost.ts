@@ -123,9 +123,10 @@ export function costLimitPlugin({ limit, code }: { limit: number; code: string }
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operation, request }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
           const cost = operationCost(schema, document, operation, request.variables ?? {});
+          if (cost !== null) contextValue.report.cost = cost;
           if (cost !== null && cost > limit)
             throw new GraphQLError(
               `Query cost ${Number.isFinite(cost) ? cost : "too large to count"} exceeds the limit of ${limit} ` +
