@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { DEVELOPMENT_JWT_SECRET, loadConfig } from "./config";
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from "./config";
 
 const root = join(__dirname, "..");
 const secret = "a-secret-that-is-long-enough-for-hs256-0123456789";
@@ -42,6 +42,20 @@ describe("configuration", () => {
     [{ CORS_ORIGINS: "app.example.com" }, /^CORS_ORIGINS: must be comma-separated origins/],
   ])("refuses %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("names every bad variable at once, each with what is wrong", () => {
+    const bad = { PORT: "http", ROLLUP_CRON: "every night", CORS_ORIGINS: "app.example.com" };
+    expect(() => loadConfig(bad)).toThrow(ConfigError);
+    expect(() => loadConfig(bad)).toThrow(
+      /^PORT: .+; ROLLUP_CRON: is not a valid cron expression \(got "every night"\); CORS_ORIGINS: must be comma-separated origins/,
+    );
+  });
+
+  it("reports a rule between variables beside a bad variable", () => {
+    expect(() => loadConfig({ PORT: "http", DATABASE_URL: "postgresql://h/db" })).toThrow(
+      /^PORT: .*; JWT_SECRET: or JWT_JWKS_URL is required with DATABASE_URL/,
+    );
   });
 
   it("reads CORS_ORIGINS as a list of origins, none by default", () => {

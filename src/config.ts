@@ -92,41 +92,45 @@ const environment = z
     METRICS_PORT: integer(9464, 0, 65535),
     METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
   })
-  .superRefine((env, ctx) => {
-    // Node refuses a headers timeout beyond the whole request's.
-    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
-      ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message: "exceeds HTTP_REQUEST_TIMEOUT_MS" });
-    }
-    if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
-      ctx.addIssue({ code: "custom", path: ["DATABASE_READ_URL"], message: "requires DATABASE_URL (the primary)" });
-    }
-    if (env.JWT_SECRET && env.JWT_JWKS_URL) {
-      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "and JWT_JWKS_URL are both set; set one" });
-    }
-    if (!env.JWT_SECRET && !env.JWT_JWKS_URL && env.DATABASE_URL) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["JWT_SECRET"],
-        message:
-          "or JWT_JWKS_URL is required with DATABASE_URL (the development secret is for the embedded database only)",
-      });
-    }
-    if (!env.JWT_SECRET && !env.JWT_JWKS_URL && env.NODE_ENV === "production") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["JWT_SECRET"],
-        message: "or JWT_JWKS_URL is required with NODE_ENV=production (the development secret is for the demo only)",
-      });
-    }
-    // The development secret is printed at start and in the source: anyone can sign with it.
-    if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET && (env.NODE_ENV === "production" || env.DATABASE_URL)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["JWT_SECRET"],
-        message: "is the published development secret, refused with NODE_ENV=production or DATABASE_URL",
-      });
-    }
-  });
+  .superRefine(
+    (env, ctx) => {
+      // Node refuses a headers timeout beyond the whole request's.
+      if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+        ctx.addIssue({ code: "custom", path: ["HTTP_HEADERS_TIMEOUT_MS"], message: "exceeds HTTP_REQUEST_TIMEOUT_MS" });
+      }
+      if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+        ctx.addIssue({ code: "custom", path: ["DATABASE_READ_URL"], message: "requires DATABASE_URL (the primary)" });
+      }
+      if (env.JWT_SECRET && env.JWT_JWKS_URL) {
+        ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "and JWT_JWKS_URL are both set; set one" });
+      }
+      if (!env.JWT_SECRET && !env.JWT_JWKS_URL && env.DATABASE_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["JWT_SECRET"],
+          message:
+            "or JWT_JWKS_URL is required with DATABASE_URL (the development secret is for the embedded database only)",
+        });
+      }
+      if (!env.JWT_SECRET && !env.JWT_JWKS_URL && env.NODE_ENV === "production") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["JWT_SECRET"],
+          message: "or JWT_JWKS_URL is required with NODE_ENV=production (the development secret is for the demo only)",
+        });
+      }
+      // The development secret is printed at start and in the source: anyone can sign with it.
+      if (env.JWT_SECRET === DEVELOPMENT_JWT_SECRET && (env.NODE_ENV === "production" || env.DATABASE_URL)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["JWT_SECRET"],
+          message: "is the published development secret, refused with NODE_ENV=production or DATABASE_URL",
+        });
+      }
+    },
+    // Also beside other bad variables, so that one start reports every problem.
+    { when: () => true },
+  );
 
 /** Shown at start in embedded mode; never accepted with DATABASE_URL. */
 export const DEVELOPMENT_JWT_SECRET = "development-secret-of-the-embedded-gateway-do-not-use";
@@ -198,15 +202,20 @@ function toConfig(env: z.infer<typeof environment>) {
 
 export class ConfigError extends Error {}
 
-/** Reads the environment once; the first problem is reported as `VARIABLE: what is wrong`. */
+/** Reads the environment once; every bad variable is reported, `VARIABLE: what is wrong`, joined by "; ". */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = environment.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = String(issue.path[0] ?? "environment");
-    const value = env[variable];
-    const shown = value === undefined || /SECRET/.test(variable) ? "" : ` (got "${value}")`;
-    throw new ConfigError(`${variable}: ${issue.message}${shown}`);
+    // The first problem of each variable: one is enough to fix it.
+    const problems = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? "environment");
+      if (problems.has(variable)) continue;
+      const value = env[variable];
+      const shown = value === undefined || /SECRET/.test(variable) ? "" : ` (got "${value}")`;
+      problems.set(variable, `${variable}: ${issue.message}${shown}`);
+    }
+    throw new ConfigError([...problems.values()].join("; "));
   }
   return toConfig(parsed.data);
 }

@@ -79,6 +79,17 @@ export function rateLimitedResponse({ message, refusal }: RateLimited): GraphQLR
   };
 }
 
+/** A request refused outside GraphQL (a path, a method, a body, an export's parameters): its HTTP status and code. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function badUserInput(message: string, argumentName?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) },

@@ -1,6 +1,5 @@
 import { loadConfigForCommand } from "./config";
 import { DEMO_USERS } from "./db/seed";
-import type { Role } from "./auth/role";
 import { signToken } from "./auth/sign-token";
 import { startGateway } from "./server/gateway";
 
@@ -19,7 +18,7 @@ async function main(): Promise<void> {
     for (const user of Object.values(DEMO_USERS)) {
       const token = await signToken(
         config.jwt.secret,
-        { id: user.id, role: user.role as Role, tenantId: user.tenantId },
+        { id: user.id, role: user.role, tenantId: user.tenantId },
         { expiresInSeconds: config.jwt.maxLifetimeSeconds },
       );
       lines.push(`  ${user.role.padEnd(12)} ${user.fullName}: {"Authorization": "Bearer ${token}"}`);

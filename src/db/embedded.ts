@@ -26,8 +26,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   const server = new PGLiteSocketServer({
     db,
     path: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`),
-    // PGlite is one session: one connection keeps transactions from capturing
-    // each other's statements (see NOTES.md). The pool is sized to match.
+    // PGlite is one session: with several connections their statements
+    // interleave, so a transaction on one would capture the others'. One
+    // connection, and the pool is sized to match (README, "How it is built").
     maxConnections: 1,
   });
   await server.start();

@@ -1,6 +1,5 @@
 import type { Pool } from "pg";
-
-type Role = "agent" | "assistant" | "tenant_admin" | "super_admin";
+import { Role } from "../auth/role";
 
 export interface DemoUser {
   id: string;
@@ -74,14 +73,14 @@ const mailbox = (fullName: string) =>
  */
 interface Team {
   joined?: number | Record<string, number>;
-  tenant_admin: Record<string, number>;
-  agent: Record<string, number>;
-  assistant: Record<string, number>;
+  [Role.TENANT_ADMIN]: Record<string, number>;
+  [Role.AGENT]: Record<string, number>;
+  [Role.ASSISTANT]: Record<string, number>;
   /** An assistant invited that many days ago: no name yet, never signed in (numbered last). */
   invitedDaysAgo?: number;
 }
 
-const TEAM_ROLES = ["tenant_admin", "agent", "assistant"] as const;
+const TEAM_ROLES = [Role.TENANT_ADMIN, Role.AGENT, Role.ASSISTANT] as const;
 
 function team(tenant: number, { joined = {}, invitedDaysAgo, ...roles }: Team): SeedUser[] {
   const { id: tenantId, domain } = TENANTS[tenant - 1];
@@ -94,7 +93,7 @@ function team(tenant: number, { joined = {}, invitedDaysAgo, ...roles }: Team): 
     })),
   );
   if (invitedDaysAgo !== undefined)
-    people.push({ role: "assistant", fullName: null, weight: 0, joinedDaysAgo: invitedDaysAgo });
+    people.push({ role: Role.ASSISTANT, fullName: null, weight: 0, joinedDaysAgo: invitedDaysAgo });
   return people.map(({ fullName, ...traits }, i) => {
     const email = `${fullName ? mailbox(fullName) : `invite${i + 1}`}@${domain}`;
     return { id: userId(tenant, i + 1), tenantId, fullName, email, ...traits };
@@ -104,7 +103,7 @@ function team(tenant: number, { joined = {}, invitedDaysAgo, ...roles }: Team): 
 function staff(n: number, fullName: string): SeedUser {
   const id = `c0000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
   const email = `${mailbox(fullName)}@platform.example`;
-  return { id, role: "super_admin", tenantId: null, fullName, email, weight: 0, joinedDaysAgo: 500 };
+  return { id, role: Role.SUPER_ADMIN, tenantId: null, fullName, email, weight: 0, joinedDaysAgo: 500 };
 }
 
 const USERS: SeedUser[] = [
@@ -152,10 +151,10 @@ function pick(id: string): DemoUser {
 }
 
 export const DEMO_USERS: Record<Role, DemoUser> = {
-  agent: pick("b0000000-0000-4000-8000-000000000102"),
-  assistant: pick("b0000000-0000-4000-8000-000000000107"),
-  tenant_admin: pick("b0000000-0000-4000-8000-000000000101"),
-  super_admin: pick("c0000000-0000-4000-8000-000000000001"),
+  [Role.AGENT]: pick("b0000000-0000-4000-8000-000000000102"),
+  [Role.ASSISTANT]: pick("b0000000-0000-4000-8000-000000000107"),
+  [Role.TENANT_ADMIN]: pick("b0000000-0000-4000-8000-000000000101"),
+  [Role.SUPER_ADMIN]: pick("c0000000-0000-4000-8000-000000000001"),
 };
 
 /** Acme's former agent: the user row is gone, their activity and prospects stay. */

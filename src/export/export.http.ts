@@ -8,24 +8,12 @@
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { ApolloServer } from "@apollo/server";
 import { stringify } from "csv-stringify";
-import type { TokenVerifier } from "../auth/token";
-import { ErrorCode } from "../errors";
-import type { Logger } from "../logger";
-import type { Context } from "../server/context";
-import type { RouteRequest } from "../server/http";
-import type { Metrics } from "../server/metrics";
+import { ErrorCode, HttpError } from "../errors";
 import { observeRequest } from "../server/observe";
+import type { Route, RouteRequest, RouteServices } from "../server/routes";
 
-export const EXPORT_PREFIX = "/export/";
-
-export interface ExportDependencies {
-  apollo: ApolloServer<Context>;
-  verifyToken: TokenVerifier;
-  contextFor(fields: { viewer: Context["viewer"]; requestId: string; log: Logger }): Context;
-  metrics: Metrics;
-}
+const EXPORT_PREFIX = "/export/";
 
 /** How a query-string value becomes the operation's variable. */
 type ParameterKind = "string" | "int";
@@ -138,10 +126,14 @@ const EXPORTS = new Map<string, CsvExport<never>>([
   ["error-feed.csv", errorFeedExport as CsvExport<never>],
 ]);
 
-/** The operations the exports run: the gateway ships their names, which /metrics labels. */
-export function exportDocuments(): string[] {
-  return [...EXPORTS.values()].map((spec) => spec.document({}));
-}
+/** /export/<name>, registered by gateway.ts; the operations it runs are shipped, so /metrics labels their names. */
+export const exportRoutes: readonly Route[] = [
+  {
+    path: EXPORT_PREFIX,
+    handle: handleCsvExport,
+    operations: [...EXPORTS.values()].map((spec) => spec.document({})),
+  },
+];
 
 const STATUS_BY_CODE = new Map<string, number>([
   [ErrorCode.BAD_USER_INPUT, 400],
@@ -153,30 +145,21 @@ const STATUS_BY_CODE = new Map<string, number>([
 /** A signed integer; anything else goes to GraphQL as it is, so the Int coercion error is the one /graphql gives. */
 const INTEGER = /^[+-]?\d+$/;
 
-class ExportError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export async function handleCsvExport(deps: ExportDependencies, request: RouteRequest): Promise<void> {
+/** Answers its errors itself: one `text/plain` line, `CODE: reason` (README, "CSV export"). */
+async function handleCsvExport(request: RouteRequest, services: RouteServices): Promise<void> {
   const { req, res, url, log } = request;
   try {
     const spec = EXPORTS.get(url.pathname.slice(EXPORT_PREFIX.length));
     if (!spec) {
       const known = [...EXPORTS.keys()].map((name) => EXPORT_PREFIX + name).join(", ");
-      throw new ExportError(404, "NOT_FOUND", `no such export; there are ${known}`);
+      throw new HttpError(404, "NOT_FOUND", `no such export; there are ${known}`);
     }
     if (req.method !== "GET") {
       res.setHeader("allow", "GET");
-      throw new ExportError(405, "METHOD_NOT_ALLOWED", "use GET");
+      throw new HttpError(405, "METHOD_NOT_ALLOWED", "use GET");
     }
     const variables = variablesFrom(url, spec.parameters);
-    const table = spec.table((await execute(deps, spec, variables, request)) as never, variables);
+    const table = spec.table((await execute(services, spec, variables, request)) as never, variables);
     res.writeHead(200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${table.filename}"`,
@@ -202,11 +185,9 @@ export async function handleCsvExport(deps: ExportDependencies, request: RouteRe
       log.error({ err: error }, "csv export failed while streaming");
       return void res.destroy();
     }
-    if (!(error instanceof ExportError)) log.error({ err: error }, "csv export failed");
+    if (!(error instanceof HttpError)) log.error({ err: error }, "csv export failed");
     const { status, code, message } =
-      error instanceof ExportError
-        ? error
-        : new ExportError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
+      error instanceof HttpError ? error : new HttpError(500, ErrorCode.INTERNAL_SERVER_ERROR, "Internal server error");
     res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
     res.end(`${code}: ${message.replace(/\s+/g, " ").trim()}\n`);
   }
@@ -218,18 +199,18 @@ function variablesFrom(url: URL, parameters: ReadonlyMap<string, ParameterKind>)
     const kind = parameters.get(name);
     if (!kind) {
       const known = [...parameters.keys()].join(", ");
-      throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `unknown parameter ${name}; this export takes ${known}`);
+      throw new HttpError(400, ErrorCode.BAD_USER_INPUT, `unknown parameter ${name}; this export takes ${known}`);
     }
     const values = url.searchParams.getAll(name);
-    if (values.length > 1) throw new ExportError(400, ErrorCode.BAD_USER_INPUT, `${name} must be given at most once`);
+    if (values.length > 1) throw new HttpError(400, ErrorCode.BAD_USER_INPUT, `${name} must be given at most once`);
     variables[name] = kind === "int" && INTEGER.test(values[0]) ? Number(values[0]) : values[0];
   }
   return variables;
 }
 
-/** The operation's data, or the ExportError its first GraphQL error maps to. */
+/** The operation's data, or the HttpError its first GraphQL error maps to. */
 async function execute(
-  deps: ExportDependencies,
+  deps: RouteServices,
   spec: CsvExport<never>,
   variables: Record<string, unknown>,
   { req, res, requestId, log }: RouteRequest,
@@ -254,7 +235,7 @@ async function execute(
   // A refusal's Retry-After and RateLimit headers, as /graphql sends them.
   if (status === 429) for (const [name, value] of response.http.headers) res.setHeader(name, value);
   if (first && code)
-    throw new ExportError(status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : code, first.message);
+    throw new HttpError(status, status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : code, first.message);
   if (!result?.data) throw new Error("the export's operation answered with no data");
   return result.data;
 }

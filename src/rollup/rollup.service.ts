@@ -48,8 +48,8 @@ export interface HealTick {
   healed: number;
   /** Dates still to heal: those the pass found, less those it healed. */
   toHeal: number;
-  /** As the pass read them, for /metrics: the latest date rolled up (YYYY-MM-DD) and the latest run's duration. */
-  latestRolledUp: string | null;
+  /** As the pass read them, for /metrics: the lag (rollupStatus.lagDays) and the latest run's duration. */
+  lagDays: number | null;
   lastRunSeconds: number | null;
 }
 
@@ -201,7 +201,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
     const { db, config, replicaId, log } = this.deps;
     try {
       const slot = slotOf && (await slotOf());
-      const { dates, toHeal, latestRolledUp, lastRunSeconds } = await readDatesToHeal(db, config.healBatch);
+      const { dates, toHeal, lagDays, lastRunSeconds } = await readDatesToHeal(db, config.healBatch);
       const ran = dates.length > 0 && (slot === null || (await claimHealSlot(db, slot, replicaId)));
       let healed = 0;
       for (const date of ran ? dates : []) {
@@ -210,7 +210,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
       }
       if (ran) log.info({ trigger, healed, toHeal: toHeal - healed }, "rollup heal pass");
       else log.debug({ trigger, toHeal }, "rollup heal pass: nothing to roll here");
-      this.emit("heal", { trigger, slot, ran, healed, toHeal: toHeal - healed, latestRolledUp, lastRunSeconds });
+      this.emit("heal", { trigger, slot, ran, healed, toHeal: toHeal - healed, lagDays, lastRunSeconds });
     } catch (error) {
       if (!(error instanceof RollupStoppingError)) log.error({ err: error, trigger }, "rollup heal pass failed");
     }

@@ -2,6 +2,7 @@ import type { ClientBase } from "pg";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import { unbounded } from "../db/pool";
+import type { RollupRunRow } from "../server/context";
 import { actionCounts, usageDateSource } from "../usage/usage.sql";
 
 /**
@@ -10,15 +11,8 @@ import { actionCounts, usageDateSource } from "../usage/usage.sql";
  * in the embedded database (one connection) the only session there is.
  */
 
-export interface RollupRunRow {
-  /** YYYY-MM-DD, or a Date at UTC midnight from Prisma. */
-  date: string | Date;
-  status: "running" | "succeeded" | "failed";
-  startedAt: Date;
-  finishedAt: Date | null;
-  rowsWritten: number | null;
-  error: string | null;
-}
+/** The run's shape is the plumbing's, so the context's rollup is typed without naming this feature. */
+export type { RollupRunRow };
 
 /** catch-up: the healer's first pass at start; heal: its ticks (ROLLUP_HEAL_CRON). */
 export type RollupTrigger = "schedule" | "catch-up" | "heal" | "manual" | "backfill";
@@ -236,8 +230,8 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
  * earliest activity_log date, where rollupMissing starts, plus any stale
  * date), those that need healing (healNeeded), newest first (dashboards read
  * windows ending today), at most `batch`; and how many there are in all.
- * With them, for /metrics (which sends no SQL per scrape), the latest date
- * rolled up and the duration of the latest finished run, of any replica.
+ * With them, for /metrics (which sends no SQL per scrape), the rollup's lag
+ * and the duration of the latest finished run, of any replica.
  */
 export async function readDatesToHeal(db: Database, batch: number): Promise<DatesToHeal> {
   const rows = await db.prisma.$queryRaw<DatesToHeal[]>`
@@ -252,7 +246,7 @@ export async function readDatesToHeal(db: Database, batch: number): Promise<Date
     )
     SELECT ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM to_heal ORDER BY day DESC LIMIT ${batch}::int) AS dates,
            (SELECT count(*) FROM to_heal)::int AS "toHeal",
-           (SELECT to_char(max(date), 'YYYY-MM-DD') FROM rollup_runs WHERE status = 'succeeded') AS "latestRolledUp",
+           (SELECT ${lagDays(Prisma.sql`max(date)`)} FROM rollup_runs WHERE status = 'succeeded') AS "lagDays",
            (SELECT extract(epoch FROM finished_at - started_at)::float8 FROM rollup_runs
              WHERE finished_at IS NOT NULL ORDER BY finished_at DESC LIMIT 1) AS "lastRunSeconds"`;
   return rows[0];
@@ -261,8 +255,8 @@ export async function readDatesToHeal(db: Database, batch: number): Promise<Date
 export interface DatesToHeal {
   dates: string[];
   toHeal: number;
-  /** YYYY-MM-DD; null when no run ever succeeded. */
-  latestRolledUp: string | null;
+  /** rollupStatus.lagDays: null when no run ever succeeded. */
+  lagDays: number | null;
   lastRunSeconds: number | null;
 }
 
@@ -295,13 +289,18 @@ export async function readBackfillDates(
      ORDER BY d`;
 }
 
-/** rollupStatus: lastRolledUpDate is the greatest date with a successful run; lagDays counts from it to yesterday, never below 0. */
+/** The rollup's lag: days from `latest`, the latest date rolled up, to yesterday, never below 0; null without one. */
+function lagDays(latest: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`CASE WHEN ${latest} IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'UTC')::date - 1 - ${latest}) END`;
+}
+
+/** rollupStatus: lastRolledUpDate is the greatest date with a successful run, and the lag from it. */
 export async function readRollupStatus(
   db: Database,
 ): Promise<{ lastRolledUpDate: string | null; lagDays: number | null }> {
   const rows = await db.prisma.$queryRaw<Array<{ lastRolledUpDate: string | null; lagDays: number | null }>>`
     SELECT to_char(max(date), 'YYYY-MM-DD') AS "lastRolledUpDate",
-           CASE WHEN max(date) IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'UTC')::date - 1 - max(date)) END AS "lagDays"
+           ${lagDays(Prisma.sql`max(date)`)} AS "lagDays"
       FROM rollup_runs WHERE status = 'succeeded'`;
   return rows[0];
 }

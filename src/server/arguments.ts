@@ -1,11 +1,14 @@
 import { Kind, type GraphQLResolveInfo } from "graphql";
+import { GraphQLUUID } from "graphql-scalars";
 import { badUserInput } from "../errors";
+import { acceptedBy } from "./scalars";
 
-/** The 8-4-4-4-12 hex form PostgreSQL prints (any case); checked before any SQL so a malformed id never reaches a cast. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+/**
+ * The 8-4-4-4-12 hex form PostgreSQL prints (any case); checked before any SQL so a malformed id never reaches a
+ * cast. 36 characters: graphql-scalars also takes it in braces.
+ */
 export function isUuid(value: unknown): value is string {
-  return typeof value === "string" && UUID.test(value);
+  return typeof value === "string" && value.length === 36 && acceptedBy(GraphQLUUID, value);
 }
 
 /** An optional tenant id argument as the client wrote it, or null; anything but a uuid is BAD_USER_INPUT. */

@@ -3,16 +3,31 @@ import type { Viewer } from "../auth/viewer";
 import type { Config } from "../config";
 import type { Database } from "../db/database";
 import type { Logger } from "../logger";
-import type { RollupService } from "../rollup/rollup.service";
 
 /** How a feature builds one of its loaders; defined next to the loader's SQL. */
 export type LoaderDefinition<K, V> = (db: Database) => DataLoader<K, V>;
+
+/** One run of the daily rollup, as rollup_runs holds it. */
+export interface RollupRunRow {
+  /** YYYY-MM-DD, or a Date at UTC midnight from Prisma. */
+  date: string | Date;
+  status: "running" | "succeeded" | "failed";
+  startedAt: Date;
+  finishedAt: Date | null;
+  rowsWritten: number | null;
+  error: string | null;
+}
+
+/** The daily rollup as a resolver may use it (src/rollup/rollup.service.ts): one date rolled now, its run answered. */
+export interface RollupRunner {
+  runNow(date: string, requestedBy?: string): Promise<RollupRunRow>;
+}
 
 export interface Context {
   viewer: Viewer | null;
   db: Database;
   config: Config;
-  rollup: RollupService;
+  rollup: RollupRunner;
   requestId: string;
   log: Logger;
   /** Filled in as Apollo resolves the request, for the request's log line and metrics. */

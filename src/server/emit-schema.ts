@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildGatewaySchema, printGatewaySchema } from "./schema";
 
@@ -14,9 +14,20 @@ function writeSchema(text: string): boolean {
   return true;
 }
 
+/**
+ * `--check` (npm run schema:check, before the tests): fails when schema.graphql is not what the classes emit, so a
+ * commit that changes the API without the regenerated file fails its own checks.
+ */
 if (require.main === module) {
   void buildGatewaySchema().then((schema) => {
-    const written = writeSchema(printGatewaySchema(schema));
+    const text = printGatewaySchema(schema);
+    if (process.argv.includes("--check")) {
+      const current = existsSync(SCHEMA_FILE) && readFileSync(SCHEMA_FILE, "utf8") === text;
+      if (!current) console.error(`schema.graphql is not what the classes emit: npm run schema:emit (${SCHEMA_FILE})`);
+      process.exitCode = current ? 0 : 1;
+      return;
+    }
+    const written = writeSchema(text);
     console.log(`schema.graphql ${written ? "written" : "unchanged"} (${SCHEMA_FILE})`);
   });
 }

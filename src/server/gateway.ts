@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { ApolloServer } from "@apollo/server";
@@ -6,6 +6,7 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { createTokenVerifier } from "../auth/token";
 import type { Config } from "../config";
 import { openDatabase, type Database } from "../db/database";
@@ -13,16 +14,19 @@ import { applyMigrations } from "../db/migrate";
 import { ReadReplica, readYourWritesPlugin } from "../db/read-replica";
 import { seedDemoData } from "../db/seed";
 import { formatError } from "../errors";
+import { exportRoutes } from "../export/export.http";
 import { createLogger, type Logger } from "../logger";
+import { rollupMetrics } from "../rollup/rollup.metrics";
 import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
-import { demoGraphiqlOptions } from "./graphiql";
+import { DASHBOARD_TABS, demoGraphiqlOptions, graphiqlAssetRoute } from "./graphiql";
 import { createRequestHandler } from "./http";
 import { jitExecution } from "./jit";
 import { queryLimits } from "./limits";
 import { Budgets, budgetPlugin } from "./budget";
-import { createReadinessProbe } from "./readiness";
+import { createReadinessProbe, probeRoutes } from "./readiness";
 import { createMetrics, serveMetrics } from "./metrics";
+import type { Route } from "./routes";
 import { capConnections, httpServerOptions } from "./connections";
 import { errorReportingPlugin } from "./plugins";
 import { buildGatewaySchema } from "./schema";
@@ -87,12 +91,22 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       errorReportingPlugin({ production: config.production }),
       budgetPlugin(budgets),
       ...(readReplica ? [readYourWritesPlugin(readReplica)] : []),
+      // apollo.stop() first stops accepting and lets the requests in flight finish, for at most SHUTDOWN_GRACE_MS.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: SHUTDOWN_GRACE_MS }),
     ],
   });
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
   const readiness = createReadinessProbe(config, db);
-  const metrics = createMetrics(db, rollup, readReplica);
+  const routes: Route[] = [...probeRoutes(readiness), graphiqlAssetRoute, ...exportRoutes];
+  const metrics = createMetrics(db, {
+    shippedOperations: [
+      ...DASHBOARD_TABS.map((tab) => tab.query),
+      ...routes.flatMap((route) => route.operations ?? []),
+    ],
+    sources: [rollupMetrics(rollup)],
+    replica: readReplica,
+  });
   const handleRequest = createRequestHandler({
     apollo,
     verifyToken,
@@ -100,17 +114,12 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     log,
     contextFor: ({ viewer, requestId, log: requestLog }) =>
       createContext({ viewer, requestId, log: requestLog, db: readReplica?.databaseFor(viewer) ?? db, config, rollup }),
-    isReady: () => readiness.isReady(),
+    routes,
     metrics,
     graphiql: await demoGraphiqlOptions(config),
     corsOrigins: config.corsOrigins,
   });
-  const inFlight = new Set<ServerResponse>();
-  httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    inFlight.add(res);
-    res.on("close", () => inFlight.delete(res));
-    void handleRequest(req, res);
-  });
+  httpServer.on("request", (req, res) => void handleRequest(req, res));
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -126,12 +135,11 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     rollup,
     metricsPort: metricsServer?.port ?? null,
     async stop() {
-      log.info({ inFlight: inFlight.size }, "stopping: draining requests in flight");
+      log.info("stopping: draining requests in flight");
       metricsServer?.server.close();
       metricsServer?.server.closeAllConnections();
-      await drain(httpServer, inFlight, SHUTDOWN_GRACE_MS);
-      log.info("stopped accepting; requests in flight finished");
       await apollo.stop();
+      log.info("stopped accepting; requests in flight finished");
       await rollup.stop();
       log.info("scheduler stopped");
       await readiness.close();
@@ -144,18 +152,3 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
 
 /** In-flight requests get this long to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
-
-/**
- * Stops accepting and waits for the responses in flight (Node's own `close`
- * does not wait for a request whose body is still arriving), closing
- * kept-alive connections as they go idle; cuts what is left after the grace.
- */
-async function drain(server: Server, inFlight: Set<ServerResponse>, graceMs: number): Promise<void> {
-  server.close();
-  const deadline = Date.now() + graceMs;
-  while (inFlight.size > 0 && Date.now() < deadline) {
-    server.closeIdleConnections();
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  server.closeAllConnections();
-}

@@ -13,9 +13,11 @@ import { Role } from "../auth/role";
 import { signToken } from "../auth/sign-token";
 import type { Config } from "../config";
 import { DEMO_USERS } from "../db/seed";
+import { HttpError } from "../errors";
+import type { Route } from "./routes";
 
-/** URL prefix under which the router must serve `graphiqlAsset(name)`. */
-export const GRAPHIQL_ASSET_PREFIX = "/graphql/assets/";
+/** Where the page loads its files from (graphiqlAssetRoute). */
+const GRAPHIQL_ASSET_PREFIX = "/graphql/assets/";
 
 interface AssetSource {
   pkg: string;
@@ -83,7 +85,7 @@ function packageFile(pkg: string, file: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file);
 }
 
-export function graphiqlAsset(name: string): { body: Buffer; contentType: string } | null {
+function graphiqlAsset(name: string): { body: Buffer; contentType: string } | null {
   const cached = cache.get(name);
   if (cached) return cached;
   const source = SOURCES.get(name);
@@ -92,6 +94,22 @@ export function graphiqlAsset(name: string): { body: Buffer; contentType: string
   cache.set(name, asset);
   return asset;
 }
+
+/** GET of the page's files; any other method gets the 404 of an unknown path. */
+export const graphiqlAssetRoute: Route = {
+  path: GRAPHIQL_ASSET_PREFIX,
+  methods: ["GET"],
+  async handle({ res, url }) {
+    const asset = graphiqlAsset(url.pathname.slice(GRAPHIQL_ASSET_PREFIX.length));
+    if (!asset) throw new HttpError(404, "NOT_FOUND", "No such asset");
+    res.writeHead(200, {
+      "content-type": asset.contentType,
+      "cache-control": "public, max-age=86400",
+      "x-content-type-options": "nosniff",
+    });
+    res.end(asset.body);
+  },
+};
 
 /** One saved tab of the page: GraphiQL titles it with the operation's name. */
 export interface GraphiqlTab {

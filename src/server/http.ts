@@ -1,54 +1,30 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { HeaderMap, type ApolloServer } from "@apollo/server";
+import { HeaderMap } from "@apollo/server";
 import getRawBody from "raw-body";
-import type { TokenVerifier } from "../auth/token";
-import { rateLimitedResponse } from "../errors";
+import { HttpError, rateLimitedResponse } from "../errors";
 import type { Logger } from "../logger";
 import type { Budgets } from "./budget";
 import type { Context } from "./context";
-import type { Metrics } from "./metrics";
-import { EXPORT_PREFIX, handleCsvExport } from "../export/export.http";
-import { graphiqlAsset, graphiqlPage, type GraphiqlOptions } from "./graphiql";
+import { graphiqlPage, type GraphiqlOptions } from "./graphiql";
 import { observeRequest } from "./observe";
 import { corsFor } from "./cors";
 import { excessiveNesting } from "./limits";
+import { routeFor, sendJson, type Route, type RouteRequest, type RouteServices } from "./routes";
 
 /** Dashboard queries are a few KB; anything near this is an attack or a mistake. */
 export const MAX_BODY_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export interface HttpDependencies {
-  apollo: ApolloServer<Context>;
-  verifyToken: TokenVerifier;
-  contextFor(fields: { viewer: Context["viewer"]; requestId: string; log: Logger }): Context;
-  isReady(): Promise<boolean>;
-  metrics: Metrics;
+export interface HttpDependencies extends RouteServices {
+  /** Every path but /graphql: the gateway's own (probes, GraphiQL's files) and the features' (gateway.ts). */
+  routes: readonly Route[];
   log: Logger;
   graphiql?: GraphiqlOptions;
   /** Asked before a signed-in viewer's query is parsed: an owner over its share of database time is refused at once. */
   budgets?: Pick<Budgets, "databaseTimeRefusal">;
   /** CORS_ORIGINS: the origins whose pages may call the API. */
   corsOrigins?: readonly string[];
-}
-
-/** One request as the route handling it gets it; `requestId` is in the response's x-request-id and in `log`'s lines. */
-export interface RouteRequest {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  requestId: string;
-  log: Logger;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 class ClientLeft extends Error {}
@@ -64,22 +40,8 @@ export function createRequestHandler(deps: HttpDependencies) {
     res.setHeader("x-request-id", requestId);
     try {
       const url = requestUrl(req);
-      if (url.pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
-      if (url.pathname === "/readyz") {
-        const ready = await deps.isReady();
-        return sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "database unreachable" });
-      }
-      if (url.pathname.startsWith("/graphql/assets/") && req.method === "GET") {
-        const asset = graphiqlAsset(url.pathname.slice("/graphql/assets/".length));
-        if (!asset) throw new HttpError(404, "NOT_FOUND", "No such asset");
-        res.writeHead(200, {
-          "content-type": asset.contentType,
-          "cache-control": "public, max-age=86400",
-          "x-content-type-options": "nosniff",
-        });
-        return void res.end(asset.body);
-      }
-      if (url.pathname.startsWith(EXPORT_PREFIX)) return await handleCsvExport(deps, { req, res, url, requestId, log });
+      const route = routeFor(deps.routes, url.pathname, req.method);
+      if (route) return await route.handle({ req, res, url, requestId, log }, deps);
       if (url.pathname !== "/graphql") throw new HttpError(404, "NOT_FOUND", "Not found: the API is at /graphql");
       if (req.method === "GET" && !url.searchParams.has("query") && prefersHtml(req)) {
         return await graphiqlPage(req, res, "/graphql", deps.graphiql);
@@ -231,9 +193,4 @@ function withRequestId(json: string, requestId: string): string {
   } catch {
     return json;
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-  res.end(JSON.stringify(body));
 }

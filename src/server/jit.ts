@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
 import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type GraphQLSchema } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { LRUCache } from "lru-cache";
 import type { Context } from "./context";
 
 type Gateway = ApolloServerOptionsWithGateway<Context>["gateway"];
@@ -20,15 +21,12 @@ interface Seen {
  * least recently used forgotten first.
  */
 export function jitExecution(schema: GraphQLSchema, { compileAfter = 2, capacity = 200 } = {}): Gateway {
-  const seen = new Map<string, Seen>();
+  const seen = new LRUCache<string, Seen>({ max: capacity });
   /** The document's compiled query from its `compileAfter`-th run on; null before, or if it did not compile. */
   const compiledOnceHot = (document: DocumentNode, operationName: string, queryHash: string): CompiledQuery | null => {
     const key = `${operationName}\u0000${queryHash}`;
-    const entry = seen.get(key) ?? { runs: 0, compiled: null };
-    // Re-inserted: a Map iterates in insertion order, so its first key is the least recently used.
-    seen.delete(key);
-    seen.set(key, entry);
-    if (seen.size > capacity) seen.delete(seen.keys().next().value!);
+    let entry = seen.get(key);
+    if (!entry) seen.set(key, (entry = { runs: 0, compiled: null }));
     entry.runs += 1;
     if (entry.compiled === null && entry.runs === compileAfter) {
       entry.compiled = compiledOrNull(schema, document, operationName);

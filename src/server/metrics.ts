@@ -5,10 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { Config } from "../config";
 import type { Database } from "../db/database";
 import type { ReadReplica } from "../db/read-replica";
-import { exportDocuments } from "../export/export.http";
 import type { Logger } from "../logger";
-import type { RollupService } from "../rollup/rollup.service";
-import { DASHBOARD_TABS } from "./graphiql";
 
 /** What one GraphQL request did, as the request handler saw it. */
 export interface RequestObservation {
@@ -30,10 +27,19 @@ export interface Metrics {
   observe(observation: RequestObservation, authenticated: boolean): void;
 }
 
-/** The operations this gateway ships: the examples (GraphiQL's tabs, the dashboards' documents) and the exports. */
-function shippedOperationNames(): Set<string> {
+/** Registers a feature's own metrics on the gateway's registry (gateway.ts passes them in). */
+export type MetricsSource = (registry: Registry) => void;
+
+export interface MetricsOptions {
+  /** The operations this gateway ships (documents): their names are labels from the start. */
+  shippedOperations: readonly string[];
+  sources: readonly MetricsSource[];
+  replica: ReadReplica | null;
+}
+
+function operationNames(documents: readonly string[]): Set<string> {
   const names = new Set<string>();
-  for (const source of [...DASHBOARD_TABS.map((tab) => tab.query), ...exportDocuments()]) {
+  for (const source of documents) {
     for (const definition of parse(source).definitions) {
       if (definition.kind === Kind.OPERATION_DEFINITION && definition.name) names.add(definition.name.value);
     }
@@ -42,7 +48,7 @@ function shippedOperationNames(): Set<string> {
 }
 
 /** Prometheus metrics of one gateway, served at /metrics (prom-client). */
-export function createMetrics(db: Database, rollup: RollupService, replica: ReadReplica | null = null): Metrics {
+export function createMetrics(db: Database, { shippedOperations, sources, replica }: MetricsOptions): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
@@ -99,43 +105,10 @@ export function createMetrics(db: Database, rollup: RollupService, replica: Read
       },
     });
   }
-  // The rollup's gauges are set from the healer's passes (every ROLLUP_HEAL_CRON tick), never read per scrape: a
-  // scrape sends no SQL. NaN until this replica's first pass (or without a scheduler).
-  let latestRolledUp: string | null | undefined;
-  new Gauge({
-    name: "gateway_rollup_lag_days",
-    help: "Days from the last successfully rolled-up date to yesterday (-1: never rolled up), as of the last heal pass",
-    registers: [registry],
-    collect() {
-      this.set(lagDays(latestRolledUp));
-    },
-  });
-  const lastRun = new Gauge({
-    name: "gateway_rollup_last_run_duration_seconds",
-    help: "Duration of the most recent finished rollup run (any replica), as of this replica's last heal pass",
-    registers: [registry],
-  });
-  lastRun.set(Number.NaN);
-  const toHeal = new Gauge({
-    name: "gateway_rollup_dates_to_heal",
-    help: "Dates that need a rollup (stale, never rolled up, a failed latest run), as of this replica's last heal pass",
-    registers: [registry],
-  });
-  toHeal.set(Number.NaN);
-  const healed = new Counter({
-    name: "gateway_rollup_healed_dates_total",
-    help: "Dates this replica's heal passes rolled up",
-    registers: [registry],
-  });
-  rollup.on("heal", (tick) => {
-    toHeal.set(tick.toHeal);
-    healed.inc(tick.healed);
-    latestRolledUp = tick.latestRolledUp;
-    lastRun.set(tick.lastRunSeconds ?? 0);
-  });
+  for (const register of sources) register(registry);
   // An operation is labelled by its name if this gateway ships it, or once a request with a token ran it without an
   // error (at most MAX_OPERATION_LABELS names): anonymous junk never takes a label a real dashboard needs.
-  const shipped = shippedOperationNames();
+  const shipped = operationNames(shippedOperations);
   const learned = new Set<string>();
   return {
     registry,
@@ -157,16 +130,6 @@ function outcomeOf({ status, errorCodes }: RequestObservation): string {
   if (status >= 500 || errorCodes.includes("INTERNAL_SERVER_ERROR")) return "failed";
   if (status >= 400) return "rejected";
   return errorCodes.length > 0 ? "error" : "ok";
-}
-
-const DAY_MS = 86_400_000;
-
-/** Yesterday (UTC, this replica's clock) minus the latest date rolled up; -1 if none ever was, NaN before a pass. */
-function lagDays(latestRolledUp: string | null | undefined): number {
-  if (latestRolledUp === undefined) return Number.NaN;
-  if (latestRolledUp === null) return -1;
-  const yesterday = Math.floor(Date.now() / DAY_MS) - 1;
-  return Math.max(0, yesterday - Date.parse(`${latestRolledUp}T00:00:00Z`) / DAY_MS);
 }
 
 /**

@@ -1,6 +1,7 @@
 import pg from "pg";
 import type { Config } from "../config";
 import type { Database } from "../db/database";
+import { sendJson, type Route } from "./routes";
 
 /** A readiness answer takes at most this long: a probe that cannot reach PostgreSQL by then says so. */
 const PROBE_TIMEOUT_MS = 2_000;
@@ -51,6 +52,20 @@ export function createReadinessProbe(config: Config, db: Database): ReadinessPro
     },
     close: () => probe.end(),
   };
+}
+
+/** /healthz (the process is up; never touches the database) and /readyz (the probe's answer). */
+export function probeRoutes(probe: ReadinessProbe): Route[] {
+  return [
+    { path: "/healthz", handle: async ({ res }) => sendJson(res, 200, { status: "ok" }) },
+    {
+      path: "/readyz",
+      async handle({ res }) {
+        const ready = await probe.isReady();
+        sendJson(res, ready ? 200 : 503, { status: ready ? "ready" : "database unreachable" });
+      },
+    },
+  ];
 }
 
 async function succeeds(statement: Promise<unknown>): Promise<boolean> {

@@ -1,40 +1,38 @@
 import { GraphQLScalarType, Kind } from "graphql";
+import { GraphQLDate, GraphQLDateTime } from "graphql-scalars";
 import { badUserInput } from "../errors";
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar date: `2026-02-30` is refused, not rolled over to March. */
-export function parseCalendarDate(value: unknown): string {
-  const match = typeof value === "string" ? DATE.exec(value) : null;
-  if (match) {
-    const date = new Date(0);
-    // setUTCFullYear, not Date.UTC: the latter reads years 0-99 as 1900-1999.
-    date.setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-    // Year 0 does not exist (and PostgreSQL refuses it).
-    if (Number(match[1]) >= 1 && date.toISOString().slice(0, 10) === value) return value as string;
-  }
-  throw badUserInput(`Date must be a calendar date formatted YYYY-MM-DD; got ${preview(value)}`);
-}
-
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-function parseDateTime(value: unknown): Date {
-  if (typeof value === "string" && DATE_TIME.test(value)) {
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime()) && parseCalendarDateSafe(value.slice(0, 10))) return date;
-  }
-  throw badUserInput(
-    `DateTime must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T14:30:00.000Z; got ${preview(value)}`,
-  );
-}
-
-function parseCalendarDateSafe(value: string): boolean {
+/** Whether a graphql-scalars scalar takes `value` as a variable; its errors are replaced by ours. */
+export function acceptedBy(scalar: GraphQLScalarType, value: string): boolean {
   try {
-    parseCalendarDate(value);
+    scalar.parseValue(value);
     return true;
   } catch {
     return false;
   }
+}
+
+/** Year 0 does not exist (and PostgreSQL refuses it), where graphql-scalars' calendar takes it. */
+const yearZero = (value: string) => value.startsWith("0000");
+
+/** A real calendar date: `2026-02-30` is refused, not rolled over to March. */
+export function parseCalendarDate(value: unknown): string {
+  if (typeof value === "string" && acceptedBy(GraphQLDate, value) && !yearZero(value)) return value;
+  throw badUserInput(`Date must be a calendar date formatted YYYY-MM-DD; got ${preview(value)}`);
+}
+
+/** The timestamps this API has always taken: seconds optional, at most nanoseconds, an uppercase T and zone. */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value === "string" && DATE_TIME.test(value) && !yearZero(value)) {
+    // graphql-scalars checks the calendar and the clock; it wants the seconds this API lets a client leave out.
+    const withSeconds = value[16] === ":" ? value : `${value.slice(0, 16)}:00${value.slice(16)}`;
+    if (acceptedBy(GraphQLDateTime, withSeconds)) return new Date(value);
+  }
+  throw badUserInput(
+    `DateTime must be an ISO-8601 timestamp with a time zone, e.g. 2026-11-22T14:30:00.000Z; got ${preview(value)}`,
+  );
 }
 
 function preview(value: unknown): string {
