@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from "type-graphql";
+import { Args, ArgsType, Ctx, Field, ID, Mutation, ObjectType, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput, forbidden } from "../errors";
@@ -53,6 +53,29 @@ function parseOccurredAt(occurredAt: Date | null | undefined): Date | null {
   return occurredAt ?? null;
 }
 
+@ArgsType()
+class RecordActivityArgs {
+  @Field(() => ActionType)
+  actionType!: ActionType;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  occurredAt?: Date | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Makes retries safe. The first call with a key records the action; any later call by the same viewer " +
+      "(activity_log.user_id) with the same key, within 24 hours of that first call, writes nothing and returns the first " +
+      "record (same id, actionType, tenantId, occurredAt), also when the calls run at the same time. Such a retry " +
+      "must repeat actionType and occurredAt (both omitted, or the same instant), else BAD_USER_INPUT " +
+      '"idempotencyKey was already used for a different activity" and nothing is written. Keys belong to one ' +
+      "user in one tenant: another user's equal key, or the same user's in another tenant, is unrelated. A key is kept for 24 hours; after that it records a new " +
+      "action again. 1 to 200 characters of printable ASCII (space to ~), else BAD_USER_INPUT. " +
+      "Omitted: every call records a new action.",
+  })
+  idempotencyKey?: string | null;
+}
+
 @Resolver()
 export class ActivityResolver {
   @Mutation(() => ActivityRecord, {
@@ -63,25 +86,9 @@ export class ActivityResolver {
       "A viewer whose users row is gone, names another tenant, or whose tenant is inactive: FORBIDDEN, nothing written.",
   })
   @Auth(Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN, Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `actionType`, `occurredAt`, `idempotencyKey`
-  // (the contract's two first, as it lists them).
   async recordActivity(
     @Ctx() { viewer, db: { primary: db } }: Context,
-    @Arg("idempotencyKey", () => String, {
-      nullable: true,
-      description:
-        "Makes retries safe. The first call with a key records the action; any later call by the same viewer " +
-        "(activity_log.user_id) with the same key, within 24 hours of that first call, writes nothing and returns the first " +
-        "record (same id, actionType, tenantId, occurredAt), also when the calls run at the same time. Such a retry " +
-        "must repeat actionType and occurredAt (both omitted, or the same instant), else BAD_USER_INPUT " +
-        '"idempotencyKey was already used for a different activity" and nothing is written. Keys belong to one ' +
-        "user in one tenant: another user's equal key, or the same user's in another tenant, is unrelated. A key is kept for 24 hours; after that it records a new " +
-        "action again. 1 to 200 characters of printable ASCII (space to ~), else BAD_USER_INPUT. " +
-        "Omitted: every call records a new action.",
-    })
-    idempotencyKey: string | null | undefined,
-    @Arg("occurredAt", () => DateTimeScalar, { nullable: true }) occurredAt: Date | null | undefined,
-    @Arg("actionType", () => ActionType) actionType: ActionType,
+    @Args(() => RecordActivityArgs) { actionType, occurredAt, idempotencyKey }: RecordActivityArgs,
   ): Promise<ActivityRecord> {
     const { id: userId, tenantId } = viewer!;
     if (!tenantId) throw badUserInput("The viewer has no tenant to record activity in");

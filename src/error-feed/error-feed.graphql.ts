@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { badUserInput } from "../errors";
@@ -78,6 +78,15 @@ export class ErrorFeed {
   limit!: number;
 }
 
+@ArgsType()
+class ErrorFeedArgs {
+  @Field(() => Int, { defaultValue: 50 })
+  limit!: number;
+
+  @Field(() => Int, { defaultValue: 1 })
+  page!: number;
+}
+
 @Resolver()
 export class ErrorFeedResolver {
   @Query(() => ErrorFeed, {
@@ -88,12 +97,7 @@ export class ErrorFeedResolver {
       "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",
   })
   @Auth(Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `limit` before `page`, as the contract lists them.
-  async errorFeed(
-    @Ctx() ctx: Context,
-    @Arg("page", () => Int, { defaultValue: 1 }) page: number,
-    @Arg("limit", () => Int, { defaultValue: 50 }) limit: number,
-  ): Promise<ErrorFeed> {
+  async errorFeed(@Ctx() ctx: Context, @Args(() => ErrorFeedArgs) { limit, page }: ErrorFeedArgs): Promise<ErrorFeed> {
     if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
     if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");
     return { ...(await readErrorFeedPage(ctx.db, { limit, page })), page, limit };

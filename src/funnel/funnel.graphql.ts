@@ -1,5 +1,6 @@
 import {
-  Arg,
+  Args,
+  ArgsType,
   Ctx,
   Field,
   FieldResolver,
@@ -117,6 +118,23 @@ async function changeOf(stage: FunnelStage, ctx: Context): Promise<FunnelChangeR
   return (await ctx.loader(funnelChangeLoader).load(stage.window))[stage.key];
 }
 
+@ArgsType()
+class FunnelArgs {
+  @Field(() => Int, { defaultValue: 7 })
+  days!: number;
+
+  @Field(() => ID, { nullable: true })
+  tenantId?: string | null;
+
+  @Field(() => FunnelMode, {
+    defaultValue: FunnelMode.EVENTS,
+    description:
+      "EVENTS (default): activity_log rows per stage, the contract's funnel. USERS: distinct users who reached " +
+      "each stage at or after the instant they reached the previous one, within the window; see FunnelMode.",
+  })
+  mode!: FunnelMode;
+}
+
 // FunnelStage's previous-period fields live here, not in a resolver of their own, so the schema's resolver list is unchanged.
 @Resolver(() => FunnelStage)
 export class FunnelResolver {
@@ -133,19 +151,7 @@ export class FunnelResolver {
       "mode: what the stages count (default EVENTS, rows; USERS, users who reached each stage in order).",
   })
   @Auth(Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `days`, `tenantId`, then `mode` (the contract's two first).
-  async funnel(
-    @Ctx() ctx: Context,
-    @Arg("mode", () => FunnelMode, {
-      defaultValue: FunnelMode.EVENTS,
-      description:
-        "EVENTS (default): activity_log rows per stage, the contract's funnel. USERS: distinct users who reached " +
-        "each stage at or after the instant they reached the previous one, within the window; see FunnelMode.",
-    })
-    mode: FunnelMode,
-    @Arg("tenantId", () => ID, { nullable: true }) tenantId: string | null | undefined,
-    @Arg("days", () => Int, { defaultValue: 7 }) days: number,
-  ): Promise<Funnel> {
+  async funnel(@Ctx() ctx: Context, @Args(() => FunnelArgs) { days, tenantId, mode }: FunnelArgs): Promise<Funnel> {
     checkWindowDays(days);
     const tenant = parseTenantId(tenantId, "tenantId");
     return { days, mode, tenantId: tenant, stages: await readFunnel(ctx.db, { days, tenantId: tenant, mode }) };

@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "pg";
+import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "../test/rollup-fixtures";
 import { addDays } from "../test/scenario";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
 import { until } from "../test/until";
-import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "./rollup.fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 

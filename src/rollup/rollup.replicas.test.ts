@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "pg";
-import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
-import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "./rollup.fixtures";
+import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "../test/rollup-fixtures";
 import { addDays } from "../test/scenario";
+import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
 import { until } from "../test/until";
 import { ABANDONED_ERROR } from "./rollup.sql";
 

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { CronExpressionParser } from "cron-parser";
 import cron, { type ScheduledTask, type TaskContext } from "node-cron";
 import type { PoolClient } from "pg";
 import type { Config } from "../config";
@@ -167,7 +168,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
   private async tick(context: TaskContext): Promise<void> {
     const { db, config, replicaId, log } = this.deps;
     try {
-      const slot = this.slotNearest(this.task, await readDatabaseNow(db)) ?? context.date;
+      const slot = this.slotNearest(config.cron, await readDatabaseNow(db)) ?? context.date;
       const dates = await claimSlot(db, slot, replicaId, config.lookbackDays);
       for (const date of dates) await this.serialise(() => this.runLocked({ date, trigger: "schedule", slot }));
     } catch (error) {
@@ -179,7 +180,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
     if (this.healPass) return;
     await this.heal(
       "heal",
-      async () => this.slotNearest(this.healTask, await readDatabaseNow(this.deps.db)) ?? context.date,
+      async () => this.slotNearest(this.deps.config.healCron, await readDatabaseNow(this.deps.db)) ?? context.date,
     );
   }
 
@@ -216,15 +217,17 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
     }
   }
 
-  /** The scheduled instant of `task` nearest to the database's clock, so replicas whose clocks differ a little name the same slot. */
-  private slotNearest(task: ScheduledTask | null, now: Date): Date | null {
+  /**
+   * The scheduled instant of `expression` nearest to the database's clock (the earlier of two as near), so replicas
+   * whose clocks differ a little name the same slot; null when none is within SLOT_SEARCH_SECONDS.
+   */
+  private slotNearest(expression: string, now: Date): Date | null {
     const second = Math.round(now.getTime() / 1000) * 1000;
-    for (let offset = 0; offset <= SLOT_SEARCH_SECONDS; offset += 1) {
-      for (const candidate of [second - offset * 1000, second + offset * 1000]) {
-        if (task?.match(new Date(candidate))) return new Date(candidate);
-      }
-    }
-    return null;
+    const from = (currentDate: number) => CronExpressionParser.parse(expression, { currentDate, tz: "UTC" });
+    // prev() and next() exclude their starting instant: prev() from the next second may return `second` itself.
+    const [earlier, later] = [from(second + 1000).prev(), from(second).next()].map((instant) => instant.getTime());
+    const nearest = second - earlier <= later - second ? earlier : later;
+    return Math.abs(nearest - second) <= SLOT_SEARCH_SECONDS * 1000 ? new Date(nearest) : null;
   }
 
   /** One run, holding the lock; resolves with the finished run (succeeded or failed), or null when healing found it done. */

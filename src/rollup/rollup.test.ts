@@ -3,7 +3,6 @@ import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
 import { createTenant, createUser, insertActivity } from "../test/factories";
 import { graphql } from "../test/gql";
-import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 import {
   dailyRows,
   expectedDailyRows,
@@ -11,8 +10,9 @@ import {
   generateActivity,
   insertActivityInChunks,
   totalsRows,
-} from "./rollup.fixtures";
+} from "../test/rollup-fixtures";
 import { addDays } from "../test/scenario";
+import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
 import { ROLLUP_LOCK_KEY } from "./rollup.sql";
 
 const RunRollup = graphql(`

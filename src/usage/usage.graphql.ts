@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import {
-  Arg,
+  Args,
+  ArgsType,
   Ctx,
   Field,
   FieldResolver,
@@ -226,6 +227,36 @@ export class UsageMetrics {
   buckets!: UsageBucket[];
 }
 
+@ArgsType()
+class UsageMetricsArgs {
+  @Field(() => UsageRange, { defaultValue: UsageRange.LAST_30_DAYS })
+  range!: UsageRange;
+
+  @Field(() => ID, { nullable: true })
+  tenantId?: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description:
+      `First date of a custom window, from..to (UTC dates, both included), used instead of range. Give both or ` +
+      `neither, and not together with range; from <= to, at most ${MAX_WINDOW_DAYS} dates; else BAD_USER_INPUT.`,
+  })
+  from?: string | null;
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: "Last date of a custom window, from..to: today at the latest, else BAD_USER_INPUT.",
+  })
+  to?: string | null;
+
+  @Field(() => UsageGranularity, {
+    nullable: true,
+    defaultValue: UsageGranularity.DAY,
+    description: "The period of buckets; null counts as DAY. daily stays one entry per date whatever it is.",
+  })
+  granularity!: UsageGranularity | null;
+}
+
 @Resolver(() => UsageMetrics)
 export class UsageResolver {
   @Query(() => UsageMetrics, {
@@ -239,31 +270,10 @@ export class UsageResolver {
       "Usage of one tenant, or of all tenants. A tenant admin always gets their own\ntenant (asking for another tenantId is FORBIDDEN). A super admin gets all\ntenants, or one when tenantId is given.\nA tenantId that is not a uuid is BAD_USER_INPUT; a uuid with no tenants row gets zeros. A tenant admin whose token has no tenant is FORBIDDEN.",
   })
   @Auth(Role.TENANT_ADMIN, Role.SUPER_ADMIN)
-  // Parameter decorators run last to first: this order emits `range` before `tenantId`, as the contract lists
-  // them, then the additions from, to and granularity.
   async usageMetrics(
     @Ctx() { viewer, db }: Context,
     @Info() info: GraphQLResolveInfo,
-    @Arg("granularity", () => UsageGranularity, {
-      nullable: true,
-      defaultValue: UsageGranularity.DAY,
-      description: "The period of buckets; null counts as DAY. daily stays one entry per date whatever it is.",
-    })
-    granularity: UsageGranularity | null,
-    @Arg("to", () => DateScalar, {
-      nullable: true,
-      description: "Last date of a custom window, from..to: today at the latest, else BAD_USER_INPUT.",
-    })
-    to: string | null | undefined,
-    @Arg("from", () => DateScalar, {
-      nullable: true,
-      description:
-        `First date of a custom window, from..to (UTC dates, both included), used instead of range. Give both or ` +
-        `neither, and not together with range; from <= to, at most ${MAX_WINDOW_DAYS} dates; else BAD_USER_INPUT.`,
-    })
-    from: string | null | undefined,
-    @Arg("tenantId", () => ID, { nullable: true }) tenantId: string | null | undefined,
-    @Arg("range", () => UsageRange, { defaultValue: UsageRange.LAST_30_DAYS }) range: UsageRange,
+    @Args(() => UsageMetricsArgs) { range, tenantId, from, to, granularity }: UsageMetricsArgs,
   ): Promise<UsageMetrics> {
     const scoped = scopeTenant(viewer as Viewer, parseTenantId(tenantId, "tenantId"));
     const window = parseDateWindow(from, to, { exclusiveWith: isArgumentGiven(info, "range") ? "range" : null });

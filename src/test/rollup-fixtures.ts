@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
-import { insertActivity, type ActivityRow } from "../test/factories";
-import { addDays, KNOWN_ACTIONS, prng } from "../test/scenario";
+import { insertActivity, type ActivityRow } from "./factories";
+import { addDays, KNOWN_ACTIONS, prng } from "./scenario";
 
 /** Known types, and unknown ones that must count nowhere (case matters). */
 const ACTION_TYPES = [...KNOWN_ACTIONS, "LOGIN", "api_call", "Search_Executed"];
