@@ -1,16 +1,14 @@
 import { registerEnumType } from "type-graphql";
+import { COUNTERS, type CountedAction } from "../daily-usage/counters";
 
-/** Values are what activity_log.action_type holds; any other stored value (e.g. `LOGIN`) is unknown and counted nowhere. */
-export enum ActionType {
-  LOGIN = "login",
-  SEARCH_EXECUTED = "search_executed",
-  PROFILE_VIEWED = "profile_viewed",
-  PROFILE_ENRICHED = "profile_enriched",
-  CSV_EXPORTED = "csv_exported",
-  LIST_CREATED = "list_created",
-  PERSONA_CREATED = "persona_created",
-  LOOKALIKE_SEARCH = "lookalike_search",
-}
+/**
+ * The counted action types, as the counters table lists them: values are what activity_log.action_type holds, names
+ * their upper case; any other stored value (e.g. `LOGIN`) is unknown and counted nowhere.
+ */
+export const ActionType = Object.fromEntries(
+  COUNTERS.map(({ actionType }) => [actionType.toUpperCase(), actionType]),
+) as { [A in CountedAction as Uppercase<A>]: A };
+export type ActionType = CountedAction;
 
 registerEnumType(ActionType, {
   name: "ActionType",

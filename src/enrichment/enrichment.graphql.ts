@@ -1,16 +1,13 @@
-import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
-import { badUserInput } from "../errors";
+import { FreshnessField } from "../daily-usage/freshness.graphql";
+import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
+import { checkWindowDays } from "../daily-usage/windows";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
 import { DateScalar } from "../server/scalars";
 import { readEnrichmentHealth } from "./enrichment.sql";
-
-/** The contract's "days: 1 to 90, else BAD_USER_INPUT" (enrichmentHealth, funnel); checked before any SQL. */
-export function checkWindowDays(days: number): void {
-  if (days < 1 || days > 90) throw badUserInput(`days must be 1 to 90; got ${days}`, "days");
-}
 
 @ObjectType()
 export class SourceHealth {
@@ -53,7 +50,7 @@ export class EnrichmentHealth {
   series!: EnrichmentHealthDay[];
 }
 
-@Resolver()
+@Resolver(() => EnrichmentHealth)
 export class EnrichmentResolver {
   @Query(() => EnrichmentHealth, {
     complexity: datesRead(({ days }) => {
@@ -69,5 +66,10 @@ export class EnrichmentResolver {
   ): Promise<EnrichmentHealth> {
     checkWindowDays(days);
     return { days, series: await readEnrichmentHealth(ctx.db, { days }) };
+  }
+
+  @FreshnessField("the `days` dates ending today")
+  freshness(@Root() health: EnrichmentHealth, @Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx.loader(freshnessLoader).load({ days: health.days, readsRollup: false, tenantId: null });
   }
 }

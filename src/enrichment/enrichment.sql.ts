@@ -1,8 +1,6 @@
-import type { ClientBase } from "pg";
+import { KNOWN_SOURCES } from "../daily-usage/enrichment-sources";
+import { today } from "../daily-usage/windows";
 import type { Database } from "../db/database";
-
-/** The sources every enrichment view lists first, in this order (contract: EnrichmentHealthDay.sources, FailedEnrichment.sourceDetails). */
-export const KNOWN_SOURCES = ["contactout", "exa", "edgar", "claude"];
 
 export interface SourceHealthRow {
   source: string;
@@ -26,8 +24,8 @@ export function readEnrichmentHealth(db: Database, { days }: { days: number }): 
     WITH counts AS (
       SELECT date, source, sum(success)::int AS success, sum(failed)::int AS failed
       FROM enrichment_health_deltas
-      WHERE date >= (now() AT TIME ZONE 'UTC')::date - ${days}::int + 1
-        AND date <= (now() AT TIME ZONE 'UTC')::date
+      WHERE date >= ${today} - ${days}::int + 1
+        AND date <= ${today}
       GROUP BY date, source
       HAVING sum(seen) <> 0
     ),
@@ -38,8 +36,8 @@ export function readEnrichmentHealth(db: Database, { days }: { days: number }): 
     dates AS (
       SELECT day::date AS date
       FROM generate_series(
-        ((now() AT TIME ZONE 'UTC')::date - ${days}::int + 1)::timestamp,
-        (now() AT TIME ZONE 'UTC')::date::timestamp,
+        (${today} - ${days}::int + 1)::timestamp,
+        ${today}::timestamp,
         interval '1 day'
       ) AS day
     )
@@ -53,13 +51,4 @@ export function readEnrichmentHealth(db: Database, { days }: { days: number }): 
     LEFT JOIN counts c ON c.date = d.date AND c.source = s.source
     GROUP BY d.date
     ORDER BY d.date`;
-}
-
-/**
- * Folds the rows of each (date, source) of enrichment_health_deltas into one, so that reads stay small whatever the
- * writes; returns how many rows it folded away. On the rollup's connection, which holds the embedded database's only one.
- */
-export async function compactEnrichmentHealth(client: ClientBase): Promise<number> {
-  const { rows } = await client.query<{ folded: number }>("SELECT compact_enrichment_health_deltas() AS folded");
-  return rows[0].folded;
 }

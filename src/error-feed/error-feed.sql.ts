@@ -1,6 +1,7 @@
+import { KNOWN_SOURCES } from "../daily-usage/enrichment-sources";
+import { today, utcMidnight } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
-import { KNOWN_SOURCES } from "../enrichment/enrichment.sql";
 
 export interface SourceDetailRow {
   source: string;
@@ -61,8 +62,8 @@ export async function readErrorFeedPage(
     WITH failed AS NOT MATERIALIZED (
       SELECT * FROM prospects
       WHERE enrichment_status = 'failed'
-        AND updated_at >= ((((now() AT TIME ZONE 'UTC')::date - 6))::timestamp AT TIME ZONE 'UTC')
-        AND updated_at < ((((now() AT TIME ZONE 'UTC')::date + 1))::timestamp AT TIME ZONE 'UTC')
+        AND updated_at >= ${utcMidnight(Prisma.sql`${today} - 6`)}
+        AND updated_at < ${utcMidnight(Prisma.sql`${today} + 1`)}
     )
     SELECT
       (SELECT count(*)::int FROM failed) AS total,

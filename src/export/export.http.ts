@@ -9,6 +9,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify";
+import { COUNTER_NAMES, type Counts } from "../daily-usage/counters";
 import { ErrorCode, HttpError } from "../errors";
 import { observeRequest } from "../server/observe";
 import type { Route, RouteRequest, RouteServices } from "../server/routes";
@@ -35,28 +36,15 @@ interface CsvExport<TData> {
   table(data: TData, variables: Readonly<Record<string, unknown>>): CsvTable;
 }
 
-const COUNTERS = [
-  "totalLogins",
-  "searchesExecuted",
-  "profilesViewed",
-  "profilesEnriched",
-  "csvExports",
-  "listsCreated",
-  "personasCreated",
-  "lookalikeSearches",
-] as const;
-
-type Counters = Record<(typeof COUNTERS)[number], number>;
-
-type Usage = Counters & { date: string };
-type UsageBucket = Counters & { periodStart: string; periodEnd: string; from: string; to: string; partial: boolean };
+type Usage = Counts & { date: string };
+type UsageBucket = Counts & { periodStart: string; periodEnd: string; from: string; to: string; partial: boolean };
 
 interface UsageCsvData {
   usageMetrics: { startDate: string; endDate: string; daily?: Usage[]; buckets?: UsageBucket[] };
 }
 
-const BUCKET_COLUMNS = ["periodStart", "periodEnd", "from", "to", "partial", ...COUNTERS];
-const DAILY_COLUMNS = ["date", ...COUNTERS];
+const BUCKET_COLUMNS = ["periodStart", "periodEnd", "from", "to", "partial", ...COUNTER_NAMES];
+const DAILY_COLUMNS = ["date", ...COUNTER_NAMES];
 
 const usageExport: CsvExport<UsageCsvData> = {
   // One row per date, or with granularity one per period (buckets).

@@ -15,24 +15,23 @@ import {
 } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
-import { checkWindowDays } from "../enrichment/enrichment.graphql";
+import { FreshnessField } from "../daily-usage/freshness.graphql";
+import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
+import { checkWindowDays } from "../daily-usage/windows";
 import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
 import { datesRead, RAW_ROWS } from "../server/cost";
-import { funnelChangeLoader, readFunnel, type FunnelChangeRow, type FunnelWindow } from "./funnel.sql";
+import {
+  funnelChangeLoader,
+  FunnelMode,
+  FunnelStageKey,
+  readFunnel,
+  type FunnelChangeRow,
+  type FunnelWindow,
+} from "./funnel.sql";
 
-export enum FunnelStageKey {
-  SEARCHES = "SEARCHES",
-  PROFILE_VIEWS = "PROFILE_VIEWS",
-  ENRICHMENTS = "ENRICHMENTS",
-  EXPORTS = "EXPORTS",
-}
 registerEnumType(FunnelStageKey, { name: "FunnelStageKey" });
 
-export enum FunnelMode {
-  EVENTS = "EVENTS",
-  USERS = "USERS",
-}
 registerEnumType(FunnelMode, {
   name: "FunnelMode",
   description:
@@ -180,5 +179,16 @@ export class FunnelResolver {
   })
   async changePercent(@Root() stage: FunnelStage, @Ctx() ctx: Context): Promise<number | null> {
     return (await changeOf(stage, ctx)).changePercent;
+  }
+}
+
+/** Funnel's own field, in a resolver of its own: FunnelResolver's field resolvers are FunnelStage's. */
+@Resolver(() => Funnel)
+export class FunnelFreshnessResolver {
+  @FreshnessField("the `days` dates ending today")
+  freshness(@Root() funnel: Funnel, @Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx
+      .loader(freshnessLoader)
+      .load({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS, tenantId: funnel.tenantId });
   }
 }

@@ -1,9 +1,25 @@
 import DataLoader from "dataloader";
+import { counterOf, type CountedAction } from "../daily-usage/counters";
+import { summedCounts } from "../daily-usage/counters.sql";
+import { usageRows } from "../daily-usage/exactness.sql";
+import { today, utcMidnight, windowBounds, type WindowBounds } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import type { LoaderDefinition } from "../server/context";
-import { usageRows, windowBounds } from "../usage/usage.sql";
-import type { FunnelMode, FunnelStageKey } from "./funnel.graphql";
+
+/** The funnel's stages, in order (the GraphQL enum FunnelStageKey). */
+export enum FunnelStageKey {
+  SEARCHES = "SEARCHES",
+  PROFILE_VIEWS = "PROFILE_VIEWS",
+  ENRICHMENTS = "ENRICHMENTS",
+  EXPORTS = "EXPORTS",
+}
+
+/** What a stage's value counts (the GraphQL enum FunnelMode): rows of its action, or users who reached it in order. */
+export enum FunnelMode {
+  EVENTS = "EVENTS",
+  USERS = "USERS",
+}
 
 /** What a stage row was counted over, so that FunnelStage's previous-period fields can ask for the window before. */
 export interface FunnelWindow {
@@ -34,24 +50,20 @@ export interface FunnelChangeRow {
   changePercent: number | null;
 }
 
-const today = Prisma.sql`(now() AT TIME ZONE 'UTC')::date`;
+/** The stages in order: the key, the label and the action whose rows reach each. */
+const STAGES: readonly { key: FunnelStageKey; stage: string; action: CountedAction }[] = [
+  { key: FunnelStageKey.SEARCHES, stage: "Searches", action: "search_executed" },
+  { key: FunnelStageKey.PROFILE_VIEWS, stage: "Profile Views", action: "profile_viewed" },
+  { key: FunnelStageKey.ENRICHMENTS, stage: "Enrichments", action: "profile_enriched" },
+  { key: FunnelStageKey.EXPORTS, stage: "Exports", action: "csv_exported" },
+];
 
-const stageList = Prisma.sql`(VALUES
-        (1, 'SEARCHES', 'Searches', 'search_executed'),
-        (2, 'PROFILE_VIEWS', 'Profile Views', 'profile_viewed'),
-        (3, 'ENRICHMENTS', 'Enrichments', 'profile_enriched'),
-        (4, 'EXPORTS', 'Exports', 'csv_exported')
-      ) AS s(position, key, stage, action_type)`;
+const stageList = Prisma.raw(`(VALUES
+        ${STAGES.map(({ key, stage, action }, i) => `(${i + 1}, '${key}', '${stage}', '${action}')`).join(",\n        ")}
+      ) AS s(position, key, stage, action_type)`);
 
-/** The instant a UTC date begins. */
-function utcMidnight(date: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`((${date})::timestamp AT TIME ZONE 'UTC')`;
-}
-
-interface Scope {
-  /** The window's first UTC date and its length in days (a plan-time constant, as usageRows wants it). */
-  start: Prisma.Sql;
-  count: Prisma.Sql;
+/** The window's first UTC date and its length in days (a plan-time constant, as usageRows wants it). */
+interface Scope extends WindowBounds {
   tenantId: string | null;
   mode: `${FunnelMode}`;
 }
@@ -81,21 +93,15 @@ function reachedAfter(previous: Prisma.Sql, action: string): Prisma.Sql {
  */
 function stageCounts(scope: Scope): Prisma.Sql {
   if (scope.mode === "EVENTS") {
-    // The stage actions' rows are four of usage's eight counters: read them as usageMetrics does (each date from its
+    // The stage actions' rows are four of usage's counters: read them as usageMetrics does (each date from its
     // rollup plus deltas, raw only where it must be), so the funnel is as exact as usage and as fast.
+    const stageValues = STAGES.map(({ action }) => `('${action}', c."${counterOf(action).field}")`);
     return Prisma.sql`
     ${usageRows(scope, { tenants: scope.tenantId, by: "date" })},
     counts AS (
       SELECT s.action_type, s.value
-      FROM (
-        SELECT coalesce(sum(u.searches_executed), 0)::int AS searches,
-          coalesce(sum(u.profiles_viewed), 0)::int AS views,
-          coalesce(sum(u.profiles_enriched), 0)::int AS enrichments,
-          coalesce(sum(u.csv_exports), 0)::int AS exports
-        FROM usage_rows u
-      ) c
-      CROSS JOIN LATERAL (VALUES ('search_executed', c.searches), ('profile_viewed', c.views),
-        ('profile_enriched', c.enrichments), ('csv_exported', c.exports)) AS s(action_type, value)
+      FROM (SELECT ${summedCounts("u")} FROM usage_rows u) c
+      CROSS JOIN LATERAL (VALUES ${Prisma.raw(stageValues.join(", "))}) AS s(action_type, value)
     )`;
   }
   return Prisma.sql`

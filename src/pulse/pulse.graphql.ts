@@ -1,9 +1,11 @@
 import { Ctx, Field, Float, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
+import { FreshnessField } from "../daily-usage/freshness.graphql";
+import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
-import { readPlatformPulse } from "./pulse.sql";
+import { PULSE_WINDOW, readPlatformPulse } from "./pulse.sql";
 
 @ObjectType()
 export class PlatformPulse {
@@ -31,12 +33,16 @@ export class PlatformPulse {
   activeUsers7dAvg!: number;
 }
 
-@Resolver()
+@Resolver(() => PlatformPulse)
 export class PulseResolver {
-  // The 8 dates ending today (activeUsers7dAvg and activeUsersToday).
-  @Query(() => PlatformPulse, { complexity: datesRead(() => 8) })
+  @Query(() => PlatformPulse, { complexity: datesRead(() => PULSE_WINDOW.days) })
   @Auth(Role.SUPER_ADMIN)
   platformPulse(@Ctx() ctx: Context): Promise<PlatformPulse> {
     return readPlatformPulse(ctx.db);
+  }
+
+  @FreshnessField(`the ${PULSE_WINDOW.days} dates ending today (activeUsers7dAvg and today)`)
+  freshness(@Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx.loader(freshnessLoader).load({ ...PULSE_WINDOW, readsRollup: true, tenantId: null });
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from "../db/database";
-import { activeUsersPerDay, windowBounds } from "../usage/usage.sql";
+import { activeUsersPerDay } from "../daily-usage/exactness.sql";
+import { today, windowBounds } from "../daily-usage/windows";
 
 export interface PlatformPulseRow {
   totalProspects: number;
@@ -10,8 +11,8 @@ export interface PlatformPulseRow {
   activeUsers7dAvg: number;
 }
 
-/** The 7 UTC dates before today and today: activeUsers7dAvg's and activeUsersToday's. */
-const lastEightDays = windowBounds({ days: 8 });
+/** The 7 UTC dates before today and today: activeUsers7dAvg's and activeUsersToday's, the window pulse reads. */
+export const PULSE_WINDOW = { days: 8 };
 
 /**
  * PlatformPulse (contract): prospect counts and daily active users over every
@@ -30,10 +31,10 @@ export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow>
              count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed
         FROM prospects
     ),
-    ${activeUsersPerDay(lastEightDays)},
+    ${activeUsersPerDay(windowBounds(PULSE_WINDOW))},
     active AS (
-      SELECT coalesce(sum(users) FILTER (WHERE day = (now() AT TIME ZONE 'UTC')::date), 0)::int AS today,
-             coalesce(sum(users) FILTER (WHERE day < (now() AT TIME ZONE 'UTC')::date), 0) AS before_today
+      SELECT coalesce(sum(users) FILTER (WHERE day = ${today}), 0)::int AS today,
+             coalesce(sum(users) FILTER (WHERE day < ${today}), 0) AS before_today
         FROM active_users
     )
     SELECT p.total AS "totalProspects",

@@ -4,12 +4,12 @@ import cron, { type ScheduledTask, type TaskContext } from "node-cron";
 import type { PoolClient } from "pg";
 import type { Config } from "../config";
 import type { Database } from "../db/database";
-import { compactEnrichmentHealth } from "../enrichment/enrichment.sql";
 import type { Logger } from "../logger";
 import {
   claimHealSlot,
   claimSlot,
   clearStaleMark,
+  compactEnrichmentHealth,
   failAbandonedRuns,
   failRun,
   finishRun,

@@ -1,9 +1,11 @@
-import type { ClientBase } from "pg";
+import type { ClientBase, QueryResult, QueryResultRow } from "pg";
+import { actionCounts, counterColumns, counterUpdates, summedColumns } from "../daily-usage/counters.sql";
+import { rollupMissing, usageDateSource } from "../daily-usage/exactness.sql";
+import { today, utcDate, utcMidnight } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import { unbounded } from "../db/pool";
 import type { RollupRunRow } from "../server/context";
-import { actionCounts, usageDateSource } from "../usage/usage.sql";
 
 /**
  * SQL of the daily rollup. The run itself goes through one pinned client
@@ -14,14 +16,22 @@ import { actionCounts, usageDateSource } from "../usage/usage.sql";
 /** The run's shape is the plumbing's, so the context's rollup is typed without naming this feature. */
 export type { RollupRunRow };
 
+/** A statement on the run's client, written as every statement here is (a Prisma.sql template). */
+function onClient<R extends QueryResultRow>(
+  client: Pick<ClientBase, "query">,
+  statement: Prisma.Sql,
+): Promise<QueryResult<R>> {
+  return client.query<R>(statement.text, statement.values);
+}
+
 /** catch-up: the healer's first pass at start; heal: its ticks (ROLLUP_HEAL_CRON). */
 export type RollupTrigger = "schedule" | "catch-up" | "heal" | "manual" | "backfill";
 
 /** Key of the transaction-level advisory lock every rollup run holds ("rollup" in ASCII). */
 export const ROLLUP_LOCK_KEY = 0x726f6c6c7570;
 
-const RUN_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, status, started_at AS "startedAt", finished_at AS "finishedAt",
-  rows_written AS "rowsWritten", error`;
+const RUN_COLUMNS = Prisma.sql`to_char(date, 'YYYY-MM-DD') AS date, status, started_at AS "startedAt",
+  finished_at AS "finishedAt", rows_written AS "rowsWritten", error`;
 
 /**
  * Inside the run's transaction, waits for any run in progress to end, with no statement timeout (neither the pool's
@@ -29,8 +39,9 @@ const RUN_COLUMNS = `to_char(date, 'YYYY-MM-DD') AS date, status, started_at AS 
  * released by COMMIT, ROLLBACK, or the connection's end.
  */
 export async function lockRollups(client: ClientBase): Promise<void> {
-  await client.query(`SET LOCAL statement_timeout = 0`);
-  await client.query(unbounded(`SELECT pg_advisory_xact_lock($1)`, [ROLLUP_LOCK_KEY]));
+  await onClient(client, Prisma.sql`SET LOCAL statement_timeout = 0`);
+  const lock = Prisma.sql`SELECT pg_advisory_xact_lock(${ROLLUP_LOCK_KEY})`;
+  await client.query(unbounded(lock.text, lock.values));
 }
 
 export const ABANDONED_ERROR = "abandoned: the replica running it stopped";
@@ -40,9 +51,10 @@ export const ABANDONED_ERROR = "abandoned: the replica running it stopped";
  * finished in that transaction, so under the lock a run still running lost its transaction (its replica died).
  */
 export async function failAbandonedRuns(client: ClientBase): Promise<number> {
-  const { rowCount } = await client.query(
-    `UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = $1 WHERE status = 'running'`,
-    [ABANDONED_ERROR],
+  const { rowCount } = await onClient(
+    client,
+    Prisma.sql`UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = ${ABANDONED_ERROR}
+                WHERE status = 'running'`,
   );
   return rowCount ?? 0;
 }
@@ -59,9 +71,9 @@ function healNeeded(day: Prisma.Sql): Prisma.Sql {
 
 /** The healer re-checks under the lock that the date still needs its rollup, so no two replicas roll it. */
 export async function stillNeedsHeal(client: ClientBase, date: string): Promise<boolean> {
-  const { rows } = await client.query<{ needed: boolean }>(
-    `SELECT ${healNeeded(Prisma.raw("$1::date")).text} AS needed`,
-    [date],
+  const { rows } = await onClient<{ needed: boolean }>(
+    client,
+    Prisma.sql`SELECT ${healNeeded(Prisma.sql`${date}::date`)} AS needed`,
   );
   return rows[0].needed;
 }
@@ -71,10 +83,11 @@ export async function insertRunningRun(
   client: Pick<ClientBase, "query">,
   run: { date: string; trigger: RollupTrigger; slot: Date | null; replica: string; requestedBy?: string },
 ): Promise<string> {
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO rollup_runs (date, status, started_at, trigger, slot, replica, requested_by)
-     VALUES ($1::date, 'running', clock_timestamp(), $2, $3, $4, $5) RETURNING id::text AS id`,
-    [run.date, run.trigger, run.slot, run.replica, run.requestedBy ?? null],
+  const { rows } = await onClient<{ id: string }>(
+    client,
+    Prisma.sql`INSERT INTO rollup_runs (date, status, started_at, trigger, slot, replica, requested_by)
+     VALUES (${run.date}::date, 'running', clock_timestamp(), ${run.trigger}, ${run.slot}, ${run.replica},
+             ${run.requestedBy ?? null}) RETURNING id::text AS id`,
   );
   return rows[0].id;
 }
@@ -88,7 +101,7 @@ export async function insertRunningRun(
  * that counts takes its snapshot after. `wasStale`: any tenant's mark was there.
  */
 export async function clearStaleMark(client: ClientBase, date: string): Promise<{ wasStale: boolean }> {
-  const { rowCount } = await client.query(`DELETE FROM usage_stale_dates WHERE date = $1::date`, [date]);
+  const { rowCount } = await onClient(client, Prisma.sql`DELETE FROM usage_stale_dates WHERE date = ${date}::date`);
   return { wasStale: (rowCount ?? 0) > 0 };
 }
 
@@ -115,90 +128,67 @@ export async function writeDailyCounts(
   date: string,
   { wasStale }: { wasStale: boolean },
 ): Promise<number> {
-  const { rows } = await client.query<{ written: number }>(
-    `WITH counts AS (
-       SELECT tenant_id, user_id, ${actionCounts.text}
+  const day = Prisma.sql`${date}::date`;
+  const { rows } = await onClient<{ written: number }>(
+    client,
+    Prisma.sql`WITH counts AS (
+       SELECT tenant_id, user_id, ${actionCounts}
          FROM activity_log
-        WHERE created_at >= ($1::date::timestamp AT TIME ZONE 'UTC')
-          AND created_at < (($1::date + 1)::timestamp AT TIME ZONE 'UTC')
+        WHERE created_at >= ${utcMidnight(day)}
+          AND created_at < ${utcMidnight(Prisma.sql`${day} + 1`)}
         GROUP BY tenant_id, user_id
      ), clean AS MATERIALIZED (
-       SELECT NOT $2::boolean AND ${usageDateSource(Prisma.raw("$1::date"), null).text} = 'rollup' AS yes
+       SELECT NOT ${wasStale}::boolean AND ${usageDateSource(day, null)} = 'rollup' AS yes
      ), vanished AS (
        DELETE FROM usage_metrics_daily m
-        WHERE m.date = $1::date AND NOT (SELECT yes FROM clean)
+        WHERE m.date = ${day} AND NOT (SELECT yes FROM clean)
           AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.tenant_id = m.tenant_id AND c.user_id = m.user_id)
      ), written AS (
-       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, total_logins, searches_executed,
-              profiles_viewed, profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
-       SELECT $1::date, * FROM counts
-       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET
-              total_logins = EXCLUDED.total_logins,
-              searches_executed = EXCLUDED.searches_executed,
-              profiles_viewed = EXCLUDED.profiles_viewed,
-              profiles_enriched = EXCLUDED.profiles_enriched,
-              csv_exports = EXCLUDED.csv_exports,
-              lists_created = EXCLUDED.lists_created,
-              personas_created = EXCLUDED.personas_created,
-              lookalike_searches = EXCLUDED.lookalike_searches
+       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, ${counterColumns})
+       SELECT ${day}, * FROM counts
+       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET ${counterUpdates}
        RETURNING 1
      ), absorbed AS (
-       DELETE FROM usage_deltas WHERE date = $1::date
+       DELETE FROM usage_deltas WHERE date = ${day}
      ), tenant_counts AS (
-       SELECT tenant_id, sum(total_logins) AS total_logins, sum(searches_executed) AS searches_executed,
-              sum(profiles_viewed) AS profiles_viewed, sum(profiles_enriched) AS profiles_enriched,
-              sum(csv_exports) AS csv_exports, sum(lists_created) AS lists_created,
-              sum(personas_created) AS personas_created, sum(lookalike_searches) AS lookalike_searches
-         FROM counts GROUP BY tenant_id
+       SELECT tenant_id, ${summedColumns()} FROM counts GROUP BY tenant_id
      ), vanished_tenants AS (
        DELETE FROM usage_metrics_daily_tenant_totals t
-        WHERE t.date = $1::date AND NOT (SELECT yes FROM clean)
+        WHERE t.date = ${day} AND NOT (SELECT yes FROM clean)
           AND NOT EXISTS (SELECT 1 FROM tenant_counts c WHERE c.tenant_id = t.tenant_id)
      ), tenant_totals AS (
-       INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, total_logins, searches_executed,
-              profiles_viewed, profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
-       SELECT tenant_id, $1::date, total_logins, searches_executed, profiles_viewed, profiles_enriched, csv_exports,
-              lists_created, personas_created, lookalike_searches FROM tenant_counts
-       ON CONFLICT (tenant_id, date) DO UPDATE SET (total_logins, searches_executed, profiles_viewed, profiles_enriched,
-              csv_exports, lists_created, personas_created, lookalike_searches)
-            = (EXCLUDED.total_logins, EXCLUDED.searches_executed, EXCLUDED.profiles_viewed, EXCLUDED.profiles_enriched,
-               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches)
+       INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, ${counterColumns})
+       SELECT tenant_id, ${day}, ${counterColumns} FROM tenant_counts
+       ON CONFLICT (tenant_id, date) DO UPDATE SET ${counterUpdates}
      ), no_totals AS (
-       DELETE FROM usage_metrics_daily_totals WHERE date = $1::date AND NOT EXISTS (SELECT 1 FROM counts)
+       DELETE FROM usage_metrics_daily_totals WHERE date = ${day} AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (
-       INSERT INTO usage_metrics_daily_totals AS t (date, total_logins, searches_executed, profiles_viewed,
-              profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches, active_users)
-       SELECT $1::date, sum(total_logins), sum(searches_executed), sum(profiles_viewed), sum(profiles_enriched),
-              sum(csv_exports), sum(lists_created), sum(personas_created), sum(lookalike_searches),
-              count(DISTINCT user_id)
+       INSERT INTO usage_metrics_daily_totals AS t (date, ${counterColumns}, active_users)
+       SELECT ${day}, ${summedColumns()}, count(DISTINCT user_id)
          FROM counts HAVING count(*) > 0
-       ON CONFLICT (date) DO UPDATE SET (total_logins, searches_executed, profiles_viewed, profiles_enriched,
-              csv_exports, lists_created, personas_created, lookalike_searches, active_users)
-            = (EXCLUDED.total_logins, EXCLUDED.searches_executed, EXCLUDED.profiles_viewed, EXCLUDED.profiles_enriched,
-               EXCLUDED.csv_exports, EXCLUDED.lists_created, EXCLUDED.personas_created, EXCLUDED.lookalike_searches,
-               EXCLUDED.active_users)
+       ON CONFLICT (date) DO UPDATE SET ${counterUpdates}, active_users = EXCLUDED.active_users
      )
      SELECT count(*)::int AS written FROM written`,
-    [date, wasStale],
   );
   return rows[0].written;
 }
 
 /** Marks the run succeeded inside the work's transaction, so the rows, the absorbed deltas and "succeeded" commit together. */
 export async function finishRun(client: ClientBase, runId: string, rowsWritten: number): Promise<RollupRunRow> {
-  const { rows } = await client.query<RollupRunRow>(
-    `UPDATE rollup_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = $2, consumed_deltas = true
-      WHERE id = $1::bigint RETURNING ${RUN_COLUMNS}`,
-    [runId, rowsWritten],
+  const { rows } = await onClient<RollupRunRow>(
+    client,
+    Prisma.sql`UPDATE rollup_runs
+        SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = ${rowsWritten}, consumed_deltas = true
+      WHERE id = ${runId}::bigint RETURNING ${RUN_COLUMNS}`,
   );
   return rows[0];
 }
 
 export async function failRun(client: ClientBase, runId: string, error: string): Promise<RollupRunRow> {
-  const { rows } = await client.query<RollupRunRow>(
-    `UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = $2
-      WHERE id = $1::bigint RETURNING ${RUN_COLUMNS}`,
-    [runId, error],
+  const { rows } = await onClient<RollupRunRow>(
+    client,
+    Prisma.sql`UPDATE rollup_runs SET status = 'failed', finished_at = clock_timestamp(), error = ${error}
+      WHERE id = ${runId}::bigint RETURNING ${RUN_COLUMNS}`,
   );
   return rows[0];
 }
@@ -219,7 +209,7 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
     WITH claimed AS (
       INSERT INTO rollup_ticks (slot, replica) VALUES (${slot.toISOString()}::timestamptz, ${replica})
       ON CONFLICT (slot) DO NOTHING RETURNING slot)
-    SELECT to_char((claimed.slot AT TIME ZONE 'UTC')::date - 1 - back, 'YYYY-MM-DD') AS date
+    SELECT to_char(${utcDate(Prisma.sql`claimed.slot`)} - 1 - back, 'YYYY-MM-DD') AS date
       FROM claimed, generate_series(0, ${lookbackDays}::int) AS back
      ORDER BY back`;
   return rows.map((row) => row.date);
@@ -236,8 +226,8 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
 export async function readDatesToHeal(db: Database, batch: number): Promise<DatesToHeal> {
   const rows = await db.prisma.$queryRaw<DatesToHeal[]>`
     WITH bounds AS MATERIALIZED (
-      SELECT (now() AT TIME ZONE 'UTC')::date AS today,
-             (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log) AS earliest
+      SELECT ${today} AS today,
+             (SELECT ${utcDate(Prisma.sql`min(created_at)`)} FROM activity_log) AS earliest
     ), to_heal AS MATERIALIZED (
       SELECT c.day FROM (
         SELECT d::date AS day FROM bounds, generate_series(earliest, today - 1, interval '1 day') AS d
@@ -271,8 +261,8 @@ export async function claimHealSlot(db: Database, slot: Date, replica: string): 
 /** runRollup's date: the given one or yesterday, and whether it lies after the database's today. */
 export async function readManualDate(db: Database, date: string | null): Promise<{ date: string; future: boolean }> {
   const rows = await db.prisma.$queryRaw<Array<{ date: string; future: boolean }>>`
-    SELECT to_char(coalesce(${date}::date, (now() AT TIME ZONE 'UTC')::date - 1), 'YYYY-MM-DD') AS date,
-           coalesce(${date}::date > (now() AT TIME ZONE 'UTC')::date, false) AS future`;
+    SELECT to_char(coalesce(${date}::date, ${today} - 1), 'YYYY-MM-DD') AS date,
+           coalesce(${date}::date > ${today}, false) AS future`;
   return rows[0];
 }
 
@@ -284,14 +274,14 @@ export async function readBackfillDates(
   return db.prisma.$queryRaw`
     SELECT to_char(d, 'YYYY-MM-DD') AS date,
            ${usageDateSource(Prisma.sql`d::date`, null)} = 'rollup' AS clean,
-           d::date > (now() AT TIME ZONE 'UTC')::date AS future
+           d::date > ${today} AS future
       FROM generate_series(${range.from}::date, ${range.to}::date, interval '1 day') AS d
      ORDER BY d`;
 }
 
 /** The rollup's lag: days from `latest`, the latest date rolled up, to yesterday, never below 0; null without one. */
 function lagDays(latest: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`CASE WHEN ${latest} IS NOT NULL THEN greatest(0, (now() AT TIME ZONE 'UTC')::date - 1 - ${latest}) END`;
+  return Prisma.sql`CASE WHEN ${latest} IS NOT NULL THEN greatest(0, ${today} - 1 - ${latest}) END`;
 }
 
 /** rollupStatus: lastRolledUpDate is the greatest date with a successful run, and the lag from it. */
@@ -315,34 +305,23 @@ export async function readRecentRuns(db: Database): Promise<RollupRunRow[]> {
   return runs as RollupRunRow[];
 }
 
-/**
- * Whether `day` is a missing rollup date: before today, with no successful
- * run or a failed latest finished run, and with something to roll up. For
- * all tenants (null) that is on or after the earliest activity_log date (the
- * catch-up's own start). For one tenant it is a date with rows of that
- * tenant (one probe of activity_log's (tenant_id, created_at) index, made
- * last, so only for dates otherwise missing): runs are per date, for every
- * tenant, and a tenant is shown only those that hold its own rows, never a
- * date that only other tenants' rows (a late one included) bring in.
- */
-export function rollupMissing(day: Prisma.Sql, tenantId: string | null): Prisma.Sql {
-  const hasRows =
-    tenantId === null
-      ? Prisma.sql`${day} >= (SELECT (min(created_at) AT TIME ZONE 'UTC')::date FROM activity_log)`
-      : Prisma.sql`EXISTS (SELECT 1 FROM activity_log a WHERE a.tenant_id = ${tenantId}::uuid
-          AND a.created_at >= (${day}::timestamp AT TIME ZONE 'UTC')
-          AND a.created_at < ((${day} + 1)::timestamp AT TIME ZONE 'UTC'))`;
-  return Prisma.sql`(${day} < (now() AT TIME ZONE 'UTC')::date
-    AND coalesce((SELECT r.status <> 'succeeded' FROM rollup_runs r WHERE r.date = ${day} AND r.status <> 'running'
-                   ORDER BY r.finished_at DESC, r.id DESC LIMIT 1), true)
-    AND ${hasRows})`;
-}
-
 /** rollupStatus.missingDates: of the 90 dates ending yesterday, the missing ones (rollupMissing), oldest first. */
 export async function readMissingDates(db: Database): Promise<string[]> {
   const rows = await db.prisma.$queryRaw<Array<{ dates: string[] }>>`
     SELECT coalesce(array_agg(to_char(d.day, 'YYYY-MM-DD') ORDER BY d.day), '{}') AS dates
-      FROM (SELECT (now() AT TIME ZONE 'UTC')::date - i AS day FROM generate_series(1, 90) AS i) d
+      FROM (SELECT ${today} - i AS day FROM generate_series(1, 90) AS i) d
      WHERE ${rollupMissing(Prisma.sql`d.day`, null)}`;
   return rows[0].dates;
+}
+
+/**
+ * Folds the rows of each (date, source) of enrichment_health_deltas into one, so that reads stay small whatever the
+ * writes; returns how many rows it folded away. On the rollup's connection, which holds the embedded database's only one.
+ */
+export async function compactEnrichmentHealth(client: ClientBase): Promise<number> {
+  const { rows } = await onClient<{ folded: number }>(
+    client,
+    Prisma.sql`SELECT compact_enrichment_health_deltas() AS folded`,
+  );
+  return rows[0].folded;
 }

@@ -13,13 +13,13 @@ import { authChecker } from "../auth/auth.decorator";
 import { ActivityResolver } from "../activity/activity.graphql";
 import { EnrichmentResolver } from "../enrichment/enrichment.graphql";
 import { ErrorFeedResolver } from "../error-feed/error-feed.graphql";
-import { freshnessResolvers } from "../freshness/freshness.graphql";
-import { FunnelResolver } from "../funnel/funnel.graphql";
+import { FunnelFreshnessResolver, FunnelResolver } from "../funnel/funnel.graphql";
 import { PulseResolver } from "../pulse/pulse.graphql";
-import { QuotaResolver } from "../quota/quota.graphql";
-import { RollupResolver } from "../rollup/rollup.graphql";
 import { TenantsResolver } from "../tenants/tenants.graphql";
 import { UsageResolver } from "../usage/usage.graphql";
+// Query lists its fields in the order their modules load: these come after usageMetrics in schema.graphql.
+import { QuotaResolver } from "../quota/quota.graphql";
+import { RollupResolver } from "../rollup/rollup.graphql";
 import { ViewerResolver } from "../viewer/viewer.graphql";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
@@ -35,7 +35,7 @@ const resolvers: NonEmptyArray<Function> = [
   ViewerResolver,
   QuotaResolver,
   UsageResolver,
-  ...freshnessResolvers,
+  FunnelFreshnessResolver,
 ];
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -1,10 +1,12 @@
 import { Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
+import { FreshnessField } from "../daily-usage/freshness.graphql";
+import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
 import { DateTimeScalar } from "../server/scalars";
-import { readTenantActivity, tenantUsersLoader } from "./tenants.sql";
+import { readTenantActivity, TENANT_ACTIVITY_WINDOW, tenantUsersLoader } from "./tenants.sql";
 
 // simpleResolvers: these fields are plain properties with no middleware or auth of their own, so graphql-js
 // reads them directly instead of through type-graphql's per-field wrapper (thousands of fields per answer).
@@ -57,7 +59,7 @@ export class TenantActivity {
 export class TenantsResolver {
   @Query(() => [TenantActivity], {
     // The 7 dates ending today, for the tenants and, in another statement, for their users.
-    complexity: datesRead((_args, selects) => 7 * (1 + Number(selects("users")))),
+    complexity: datesRead((_args, selects) => TENANT_ACTIVITY_WINDOW.days * (1 + Number(selects("users")))),
     description:
       'Active tenants (tenants.is_active), by searches7d descending, then name ascending. Names compare by code point (COLLATE "C"); tenants with equal searches7d and name, by id ascending.',
   })
@@ -71,5 +73,13 @@ export class TenantsResolver {
   })
   users(@Root() tenant: TenantActivity, @Ctx() ctx: Context): Promise<TenantUserActivity[]> {
     return ctx.loader(tenantUsersLoader).load(tenant.id);
+  }
+
+  @FreshnessField(
+    `the ${TENANT_ACTIVITY_WINDOW.days} dates ending today, the same for every tenant (its 7-day counts are read for ` +
+      "all tenants at once)",
+  )
+  freshness(@Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx.loader(freshnessLoader).load({ ...TENANT_ACTIVITY_WINDOW, readsRollup: true, tenantId: null });
   }
 }

@@ -1,7 +1,9 @@
 import DataLoader from "dataloader";
+import { usageRows } from "../daily-usage/exactness.sql";
+import { today, utcMidnight, windowBounds } from "../daily-usage/windows";
 import type { Database } from "../db/database";
+import { Prisma } from "../db/generated/client";
 import type { LoaderDefinition } from "../server/context";
-import { usageRows, windowBounds } from "../usage/usage.sql";
 
 export interface TenantActivityRow {
   id: string;
@@ -22,7 +24,9 @@ export interface TenantUserActivityRow {
 }
 
 /** The 7 UTC dates ending today, which every 7d figure of tenantActivity covers. */
-const lastSevenDays = windowBounds({ days: 7 });
+export const TENANT_ACTIVITY_WINDOW = { days: 7 };
+
+const lastSevenDays = windowBounds(TENANT_ACTIVITY_WINDOW);
 
 /**
  * tenantActivity (contract): active tenants, counts over the 7 UTC dates
@@ -47,8 +51,8 @@ export function readTenantActivity(db: Database): Promise<TenantActivityRow[]> {
            (SELECT max(l.created_at)
               FROM activity_log l
              WHERE l.tenant_id = t.id
-               AND l.created_at >= (((now() AT TIME ZONE 'UTC')::date - 89)::timestamp AT TIME ZONE 'UTC')
-               AND l.created_at < (((now() AT TIME ZONE 'UTC')::date + 1)::timestamp AT TIME ZONE 'UTC')) AS "lastActive"
+               AND l.created_at >= ${utcMidnight(Prisma.sql`${today} - 89`)}
+               AND l.created_at < ${utcMidnight(Prisma.sql`${today} + 1`)}) AS "lastActive"
       FROM tenants t
       LEFT JOIN week w ON w.tenant_id = t.id
      WHERE t.is_active

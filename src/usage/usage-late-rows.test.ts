@@ -1,4 +1,5 @@
 import { Role } from "../auth/role";
+import type { Counts } from "../daily-usage/counters";
 import { createTenant, createUser, insertActivity, viewerWithoutRow, type ActivityRow } from "../test/factories";
 import { graphql } from "../test/gql";
 import { addDays, databaseToday, KNOWN_ACTIONS } from "../test/scenario";
@@ -35,7 +36,7 @@ const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
 
 /** Per date of the last 30, the eight counters by plain SQL over activity_log (one tenant, or all). */
 async function expectedDaily(tenantId: string | null) {
-  const { rows } = await gateway.db.pool.query(
+  const { rows } = await gateway.db.pool.query<Counts & { date: string }>(
     `SELECT to_char(d, 'YYYY-MM-DD') AS date,
             count(a.*) FILTER (WHERE a.action_type = 'login')::int AS "totalLogins",
             count(a.*) FILTER (WHERE a.action_type = 'search_executed')::int AS "searchesExecuted",
@@ -97,15 +98,16 @@ describe("late rows racing with the rollup of their dates", () => {
     const expected = await expectedDaily(tenantId);
     const counted = expected.flatMap((day) => Object.values(day).filter((value) => typeof value === "number"));
     // 31 batches of two known-type rows on each of 5 dates; the unknown ones count nowhere.
-    expect(counted.reduce((sum: number, n) => sum + (n as number), 0)).toBe(31 * 2 * 5);
+    expect(counted.reduce((sum, n) => sum + n, 0)).toBe(31 * 2 * 5);
     expect(await usageDaily(tenantId)).toEqual(expected);
     expect(await usageDaily(null)).toEqual(await expectedDaily(null));
 
     // The race left some rows in deltas or none; either way one more run absorbs what is left and changes nothing.
     for (const date of dates) await rollUp(date);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM usage_deltas WHERE date = ANY($1::date[])", [
-      dates,
-    ]);
+    const { rows } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM usage_deltas WHERE date = ANY($1::date[])",
+      [dates],
+    );
     expect(rows[0].n).toBe(0);
     expect(await usageDaily(tenantId)).toEqual(expected);
   });

@@ -760,7 +760,7 @@ describe("arguments", () => {
         data: answer.body.data ?? null,
         codes: errorCodes(answer.body),
         message: answer.body.errors?.[0].message,
-      }).toEqual(bad(expect.any(String)));
+      }).toEqual(bad(expect.any(String) as string));
       expect(answer.body.errors?.[0].message).not.toMatch(/\n/);
       // Only "after today" needs the database (its today); the rest are refused before any SQL.
       expect(answer.statements === 0).toBe(beforeSql);

@@ -18,6 +18,11 @@ import {
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
+import type { Counts } from "../daily-usage/counters";
+import { counterFields } from "../daily-usage/counters.graphql";
+import { FreshnessField } from "../daily-usage/freshness.graphql";
+import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
+import type { UsagePeriodUnit } from "../daily-usage/windows";
 import { forbidden } from "../errors";
 import { datesIn, isArgumentGiven, MAX_WINDOW_DAYS, parseDateWindow, parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
@@ -29,8 +34,6 @@ import {
   usageComparisonLoader,
   type UsageChangesRow,
   type UsageComparisonRow,
-  type UsageCountsRow,
-  type UsagePeriodUnit,
   type UserUsageRow,
 } from "./usage.sql";
 
@@ -74,35 +77,10 @@ const PERIOD_UNIT: Record<UsageGranularity, UsagePeriodUnit> = {
   [UsageGranularity.MONTH]: "month",
 };
 
-@ObjectType({
+export const UsageCounts = counterFields<number>("UsageCounts", () => Int, {
   description:
     "Counts of activity_log rows per action type. Figures equal the raw\nactivity_log counts for the dates covered, whether or not those dates have\nbeen rolled up yet.",
-})
-export class UsageCounts {
-  @Field(() => Int)
-  totalLogins!: number;
-
-  @Field(() => Int)
-  searchesExecuted!: number;
-
-  @Field(() => Int)
-  profilesViewed!: number;
-
-  @Field(() => Int)
-  profilesEnriched!: number;
-
-  @Field(() => Int)
-  csvExports!: number;
-
-  @Field(() => Int)
-  listsCreated!: number;
-
-  @Field(() => Int)
-  personasCreated!: number;
-
-  @Field(() => Int)
-  lookalikeSearches!: number;
-}
+});
 
 @ObjectType()
 export class DailyUsage extends UsageCounts {
@@ -156,32 +134,9 @@ export class CounterChange {
   percent!: number | null;
 }
 
-@ObjectType({ description: "Each counter of totals against previousTotals." })
-export class UsageChanges {
-  @Field(() => CounterChange)
-  totalLogins!: CounterChange;
-
-  @Field(() => CounterChange)
-  searchesExecuted!: CounterChange;
-
-  @Field(() => CounterChange)
-  profilesViewed!: CounterChange;
-
-  @Field(() => CounterChange)
-  profilesEnriched!: CounterChange;
-
-  @Field(() => CounterChange)
-  csvExports!: CounterChange;
-
-  @Field(() => CounterChange)
-  listsCreated!: CounterChange;
-
-  @Field(() => CounterChange)
-  personasCreated!: CounterChange;
-
-  @Field(() => CounterChange)
-  lookalikeSearches!: CounterChange;
-}
+export const UsageChanges = counterFields<CounterChange>("UsageChanges", () => CounterChange, {
+  description: "Each counter of totals against previousTotals.",
+});
 
 @ObjectType()
 export class UserUsage extends UsageCounts {
@@ -217,7 +172,7 @@ export class UsageMetrics {
   daily!: DailyUsage[];
 
   @Field(() => UsageCounts)
-  totals!: UsageCounts;
+  totals!: Counts;
 
   @Field(() => [UsageBucket], {
     description:
@@ -291,7 +246,7 @@ export class UsageResolver {
       "Counts over the window of the same length just before this one: the N dates from startDate - N to " +
       "startDate - 1, N being the number of dates from startDate to endDate. Zeros before any activity.",
   })
-  async previousTotals(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<UsageCountsRow> {
+  async previousTotals(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<Counts> {
     return (await compareWithPrevious(usage, ctx)).previousTotals;
   }
 
@@ -309,6 +264,13 @@ export class UsageResolver {
   userBreakdown(@Root() usage: UsageMetrics, @Ctx() { db }: Context): Promise<UserUsageRow[]> | null {
     if (usage.tenantId === null) return null;
     return readUserUsage(db, { tenantId: usage.tenantId, from: usage.startDate, to: usage.endDate });
+  }
+
+  @FreshnessField("startDate to endDate")
+  freshness(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx
+      .loader(freshnessLoader)
+      .load({ from: usage.startDate, to: usage.endDate, readsRollup: true, tenantId: usage.tenantId });
   }
 }
 

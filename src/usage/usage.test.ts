@@ -241,12 +241,12 @@ describe("statements per request", () => {
     await addTenants(2);
     const tenantId = await createTenant(pool);
     await addUsers(tenantId, 3);
-    expect(Number((await pool.query("SELECT count(*) FROM tenants")).rows[0].count)).toBe(3);
+    expect(Number((await pool.query<{ count: string }>("SELECT count(*) FROM tenants")).rows[0].count)).toBe(3);
     const small = await measure(tenantId);
 
     await addTenants(57);
     await addUsers(tenantId, 57);
-    expect(Number((await pool.query("SELECT count(*) FROM tenants")).rows[0].count)).toBe(60);
+    expect(Number((await pool.query<{ count: string }>("SELECT count(*) FROM tenants")).rows[0].count)).toBe(60);
     const { body } = await gateway.query(UsageMetricsFull, { range: "LAST_7_DAYS", tenantId }, { viewer: superAdmin });
     expect(body.data?.usageMetrics.userBreakdown).toHaveLength(60);
     const large = await measure(tenantId);
@@ -336,9 +336,9 @@ describe("auth and arguments", () => {
 describe.each(SEEDS)("the generated scenario of seed %i", (seed) => {
   let scenario: Scenario;
   beforeAll(async () => {
-    const before = Number((await pool.query("SELECT count(*) FROM activity_log")).rows[0].count);
+    const before = Number((await pool.query<{ count: string }>("SELECT count(*) FROM activity_log")).rows[0].count);
     scenario = await seedScenario(pool, seed);
-    const after = Number((await pool.query("SELECT count(*) FROM activity_log")).rows[0].count);
+    const after = Number((await pool.query<{ count: string }>("SELECT count(*) FROM activity_log")).rows[0].count);
     console.info(`usage.test seed ${seed}: ${after - before} activity_log rows (${after} in the database)`);
   });
 
@@ -377,7 +377,7 @@ describe.each(SEEDS)("the generated scenario of seed %i", (seed) => {
     const today = scenario.today;
     const rolled = Array.from({ length: 100 }, (_, i) => addDays(today, -(i + 1))).filter((_, i) => i % 7 !== 3);
     await rollUp(rolled);
-    const { rows } = await pool.query("SELECT count(*)::int AS n FROM usage_metrics_daily");
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_metrics_daily");
     expect(rows[0].n).toBeGreaterThan(0);
     await expectEveryViewToMatch();
   });

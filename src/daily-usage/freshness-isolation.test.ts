@@ -161,6 +161,11 @@ async function viewOfA() {
   return JSON.stringify({ usage: await usageView(a.admin, null), funnel: body.data!.funnel });
 }
 
+/** The usage part of a viewOfA. */
+function usageOf(view: string): Awaited<ReturnType<typeof usageView>> {
+  return (JSON.parse(view) as { usage: Awaited<ReturnType<typeof usageView>> }).usage;
+}
+
 const COUNTERS = [
   ["totalLogins", "login"],
   ["searchesExecuted", "search_executed"],
@@ -236,7 +241,7 @@ describe("freshness and figures of one tenant", () => {
 
   it("before any change, gives both tenants the same live dates, and each the missing dates holding its rows", () => {
     const live = [...span(-89, -46), d(-33), d(-31), d(0)];
-    expect(freshnessOf(JSON.parse(viewBefore).usage)).toEqual({
+    expect(freshnessOf(usageOf(viewBefore))).toEqual({
       rolledUpThrough: d(-1),
       liveDates: live,
       missingDates: [d(-33)],
@@ -301,7 +306,7 @@ describe("freshness and figures of one tenant", () => {
       missingDates: [...span(-70, -46), d(-33), d(-31)],
     });
     // A super admin asking for A alone gets A's scope too.
-    expect(JSON.stringify(await usageView(superAdmin, a.id))).toBe(JSON.stringify(JSON.parse(viewBefore).usage));
+    expect(JSON.stringify(await usageView(superAdmin, a.id))).toBe(JSON.stringify(usageOf(viewBefore)));
   });
 
   it("keeps A's answers unchanged once B's dates are rolled up again, and B's live dates are gone", async () => {

@@ -1,9 +1,8 @@
 import DataLoader from "dataloader";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
-import { rollupMissing } from "../rollup/rollup.sql";
-import type { LoaderDefinition } from "../server/context";
-import { usageDateSource, windowBounds, type UsageWindow } from "../usage/usage.sql";
+import { rollupMissing, usageDateSource } from "./exactness.sql";
+import { windowBounds, type UsageWindow } from "./windows";
 
 export interface FreshnessRow {
   asOf: Date;
@@ -63,8 +62,11 @@ const asOfClock = Prisma.sql`CASE
   THEN coalesce(pg_last_xact_replay_timestamp(), now())
   ELSE now() END`;
 
-/** One statement per distinct window and tenant scope of a request: every tenant of tenantActivity shares one. */
-export const freshnessLoader: LoaderDefinition<FreshnessWindow, FreshnessRow> = (db) =>
+/**
+ * One statement per distinct window and tenant scope of a request: every tenant of tenantActivity shares one. A
+ * server/context LoaderDefinition, written out so that the core imports nothing of the request's context.
+ */
+export const freshnessLoader = (db: Database): DataLoader<FreshnessWindow, FreshnessRow> =>
   new DataLoader((windows) => Promise.all(windows.map((window) => readFreshness(db, window))), {
     cacheKeyFn: (window) => JSON.stringify(window),
   });

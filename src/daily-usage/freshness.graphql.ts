@@ -1,12 +1,5 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root, type ClassType } from "type-graphql";
-import { EnrichmentHealth } from "../enrichment/enrichment.graphql";
-import { Funnel, FunnelMode } from "../funnel/funnel.graphql";
-import { PlatformPulse } from "../pulse/pulse.graphql";
-import type { Context } from "../server/context";
+import { Field, FieldResolver, ObjectType } from "type-graphql";
 import { DateScalar, DateTimeScalar } from "../server/scalars";
-import { TenantActivity } from "../tenants/tenants.graphql";
-import { UsageMetrics } from "../usage/usage.graphql";
-import { freshnessLoader, type FreshnessRow, type FreshnessWindow } from "./freshness.sql";
 
 @ObjectType({
   description:
@@ -55,42 +48,10 @@ export class Freshness {
   missingDates!: string[];
 }
 
-/** Adds `freshness` to an answer's type, for the window its parent object states. */
-function freshnessOf<T extends object>(type: ClassType<T>, window: (parent: T) => FreshnessWindow, covers: string) {
-  @Resolver(() => type)
-  class FreshnessResolver {
-    @FieldResolver(() => Freshness, { description: `How current the figures are. Window: ${covers}.` })
-    freshness(@Root() parent: T, @Ctx() ctx: Context): Promise<FreshnessRow> {
-      return ctx.loader(freshnessLoader).load(window(parent));
-    }
-  }
-  return FreshnessResolver;
+/**
+ * Declares a resolver's `freshness` field: how current its answer's figures are, for the window (in words) they cover.
+ * The method returns the answer's freshnessLoader row.
+ */
+export function FreshnessField(window: string): MethodDecorator {
+  return FieldResolver(() => Freshness, { description: `How current the figures are. Window: ${window}.` });
 }
-
-export const freshnessResolvers = [
-  freshnessOf(
-    UsageMetrics,
-    (usage) => ({ from: usage.startDate, to: usage.endDate, readsRollup: true, tenantId: usage.tenantId }),
-    "startDate to endDate",
-  ),
-  freshnessOf(
-    Funnel,
-    (funnel) => ({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS, tenantId: funnel.tenantId }),
-    "the `days` dates ending today",
-  ),
-  freshnessOf(
-    PlatformPulse,
-    () => ({ days: 8, readsRollup: true, tenantId: null }),
-    "the 8 dates ending today (activeUsers7dAvg and today)",
-  ),
-  freshnessOf(
-    TenantActivity,
-    () => ({ days: 7, readsRollup: true, tenantId: null }),
-    "the 7 dates ending today, the same for every tenant (its 7-day counts are read for all tenants at once)",
-  ),
-  freshnessOf(
-    EnrichmentHealth,
-    (health) => ({ days: health.days, readsRollup: false, tenantId: null }),
-    "the `days` dates ending today",
-  ),
-];
