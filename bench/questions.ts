@@ -91,7 +91,7 @@ async function referenceUsage(pool: Pool, days: number, tenantId: string | null)
 
 /** Every user of the tenant plus every other user with activity in it, zeros included. */
 async function referenceBreakdown(pool: Pool, days: number, tenantId: string) {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Counts & { userId: string; fullName: string | null }>(
     `WITH counts AS (
        SELECT user_id, ${countsSql}, count(*) FILTER (WHERE action_type IN (${COUNTED.map(([, a]) => `'${a}'`).join(", ")})) AS counted
        FROM activity_log
@@ -194,7 +194,7 @@ const pulse: Question = {
   operation: PulsePlatformPulseDocument,
   variables: {},
   async reference(pool) {
-    const { rows } = await pool.query(
+    const { rows } = await pool.query<Record<string, number>>(
       `SELECT p."totalProspects", p."enrichedProspects", p."enrichmentFailed",
               coalesce(round(100.0 * p."enrichedProspects" / nullif(p."totalProspects", 0), 1), 0)::float8 AS "enrichmentCoverage",
               (SELECT count(DISTINCT user_id) FROM activity_log WHERE ${inWindow("created_at", "1")})::int AS "activeUsersToday",

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from "./config";
+import { childEnv } from "./test/child-env";
 
 const root = join(__dirname, "..");
 const secret = "a-secret-that-is-long-enough-for-hs256-0123456789";
@@ -87,7 +88,7 @@ describe("configuration", () => {
   it("stops the start with one line naming the variable, a non-zero exit and no stack trace", () => {
     const run = spawnSync(join(root, "node_modules", ".bin", "tsx"), ["src/main.ts"], {
       cwd: root,
-      env: { PATH: process.env.PATH, ROLLUP_CRON: "61 * * * *" },
+      env: childEnv({ ROLLUP_CRON: "61 * * * *" }),
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -95,7 +95,11 @@ describe("idempotency keys per (tenant, user, key)", () => {
       { viewer: viewerInA },
     );
     expect(inA.body.errors).toBeUndefined();
-    expect(inA.body.data?.recordActivity).toEqual({ id: expect.any(String), tenantId: tenantA, userId: user.id });
+    expect(inA.body.data?.recordActivity).toEqual({
+      id: expect.any(String) as string,
+      tenantId: tenantA,
+      userId: user.id,
+    });
     expect(inA.body.data?.recordActivity.id).not.toBe(inB.body.data?.recordActivity.id);
     const replayInA = await gateway.query(
       EdgeRecord,

@@ -24,7 +24,13 @@ async function newUser() {
 
 /** The user's activity_log rows, as the response would show them. */
 async function activityOf(userId: string) {
-  const { rows } = await gateway.db.pool.query(
+  const { rows } = await gateway.db.pool.query<{
+    id: string;
+    actionType: string;
+    tenantId: string;
+    userId: string;
+    occurredAt: string;
+  }>(
     `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
             to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
        FROM activity_log WHERE user_id = $1 ORDER BY activity_log.id`,
@@ -34,7 +40,7 @@ async function activityOf(userId: string) {
 }
 
 async function keysOf(userId: string) {
-  const { rows } = await gateway.db.pool.query(
+  const { rows } = await gateway.db.pool.query<{ key: string; activityId: string }>(
     `SELECT key, activity_id::text AS "activityId" FROM activity_idempotency_keys WHERE user_id = $1 ORDER BY key`,
     [userId],
   );
@@ -70,7 +76,13 @@ describe("recordActivity with an idempotencyKey", () => {
     const second = await gateway.query(RecordActivityOnce, variables, { viewer: user });
     const rows = await activityOf(user.id);
     expect(rows).toEqual([
-      { id: expect.any(String), actionType: "SEARCH_EXECUTED", tenantId: user.tenantId, userId: user.id, occurredAt },
+      {
+        id: expect.any(String) as string,
+        actionType: "SEARCH_EXECUTED",
+        tenantId: user.tenantId,
+        userId: user.id,
+        occurredAt,
+      },
     ]);
     expect(first.body).toEqual({ data: { recordActivity: rows[0] } });
     expect(second.body).toEqual(first.body);

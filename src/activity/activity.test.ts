@@ -24,7 +24,13 @@ async function databaseNow(): Promise<Date> {
 
 /** The user's activity_log rows, as the response would show them. */
 async function rowsOf(userId: string) {
-  const { rows } = await gateway.db.pool.query(
+  const { rows } = await gateway.db.pool.query<{
+    id: string;
+    actionType: string;
+    tenantId: string;
+    userId: string;
+    occurredAt: string;
+  }>(
     `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
             to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
        FROM activity_log WHERE user_id = $1 ORDER BY id`,
@@ -47,7 +53,7 @@ describe("recordActivity", () => {
       const { status, body } = await gateway.query(RecordActivity, { actionType, occurredAt }, { viewer: user });
       expect(status).toBe(200);
       const rows = await rowsOf(user.id);
-      expect(rows).toEqual([{ id: expect.any(String), actionType, tenantId, userId: user.id, occurredAt }]);
+      expect(rows).toEqual([{ id: expect.any(String) as string, actionType, tenantId, userId: user.id, occurredAt }]);
       expect(body).toEqual({ data: { recordActivity: rows[0] } });
     }
   });

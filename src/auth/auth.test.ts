@@ -80,8 +80,8 @@ describe("tokens that leave the caller anonymous", () => {
   };
   const secondsAgo = (seconds: number) => Math.floor(Date.now() / 1000) - seconds;
   const cases: Array<[string, () => Promise<string>]> = [
-    ["no token", async () => ""],
-    ["garbage", async () => "not-a-jwt"],
+    ["no token", () => Promise.resolve("")],
+    ["garbage", () => Promise.resolve("not-a-jwt")],
     ["expired", () => signed(claims("agent", tenant), { exp: secondsAgo(120) })],
     ["without exp", () => signed(claims("agent", tenant), { exp: null })],
     [
@@ -93,7 +93,7 @@ describe("tokens that leave the caller anonymous", () => {
     ],
     [
       "alg none",
-      async () => new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode(),
+      () => Promise.resolve(new UnsecuredJWT(claims("agent", tenant)).setSubject(sub).setExpirationTime("1h").encode()),
     ],
     ["HS512 instead of the pinned HS256", () => signed(claims("agent", tenant), { alg: "HS512" })],
     ["a top-level role claim only", () => signed({ role: "super_admin" })],
@@ -129,7 +129,7 @@ describe("apiQuota", () => {
     const { body } = await gateway.query(ApiQuotaQuery, {}, { viewer: viewerWithoutRow(Role.SUPER_ADMIN, null) });
     expect(body.data?.apiQuota).toEqual({
       status: "COMING_SOON",
-      message: expect.stringContaining("not instrumented"),
+      message: expect.stringContaining("not instrumented") as string,
       providers: ["apollo", "contactout", "exa", "edgar", "claude"],
     });
   });

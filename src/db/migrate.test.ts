@@ -79,7 +79,11 @@ describe("migrations", () => {
       ALTER TABLE prospects ALTER COLUMN updated_at DROP NOT NULL`);
     const counts = async () =>
       (
-        await pool.query(`SELECT (SELECT count(*) FROM usage_deltas)::int AS deltas,
+        await pool.query<{
+          deltas: number;
+          stale: number;
+          health: number;
+        }>(`SELECT (SELECT count(*) FROM usage_deltas)::int AS deltas,
           (SELECT count(*) FROM usage_stale_dates)::int AS stale,
           (SELECT count(*) FROM enrichment_health_deltas)::int AS health`)
       ).rows[0];

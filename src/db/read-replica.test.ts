@@ -185,13 +185,16 @@ withClusters("a read replica (DATABASE_READ_URL)", () => {
       )
     ).rows;
     await until("the write received, not replayed", async () => {
-      const { rows } = await replica.query("SELECT pg_last_wal_receive_lsn() >= $1::pg_lsn AS received", [lsn]);
-      return rows[0].received as boolean;
+      const { rows } = await replica.query<{ received: boolean }>(
+        "SELECT pg_last_wal_receive_lsn() >= $1::pg_lsn AS received",
+        [lsn],
+      );
+      return rows[0].received;
     });
     const stale = await logins();
     expect(stale.logins).toBe(0);
     expect(new Date(stale.asOf).getTime()).toBeLessThan(committed.getTime());
-    const readers = await replica.query(
+    const readers = await replica.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'analytics-gateway reads'",
     );
     expect(readers.rows[0].n).toBeGreaterThan(0);

@@ -234,7 +234,7 @@ describe("enrichmentHealth", () => {
       ]);
       await expectAllWindows();
       await gateway.rollup.runNow(addDays(scenario.today, -1));
-      const { rows: folded } = await pool.query(
+      const { rows: folded } = await pool.query<{ rows: number; keys: number }>(
         "SELECT count(*)::int AS rows, count(DISTINCT (date, source))::int AS keys FROM enrichment_health_deltas",
       );
       expect(folded[0].rows).toBe(folded[0].keys);

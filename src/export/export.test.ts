@@ -106,7 +106,7 @@ async function csvOf(response: Response, columns: readonly string[]): Promise<{ 
     status: 200,
     type: "text/csv; charset=utf-8",
   });
-  const [header, ...rows] = parse(text, { record_delimiter: "\r\n" }) as string[][];
+  const [header, ...rows] = parse(text, { record_delimiter: "\r\n" });
   expect(header).toEqual(columns);
   const disposition = /^attachment; filename="([^"]+)"$/.exec(response.headers.get("content-disposition") ?? "");
   return { filename: disposition?.[1] ?? "", rows };
@@ -317,7 +317,9 @@ describe("GET /export/error-feed.csv", () => {
         ].map(cell),
       ),
     );
-    expect(rows.map((row) => JSON.parse(row[row.length - 1]))).toEqual(feed.items.map((item) => item.sourceDetails));
+    expect(rows.map((row) => JSON.parse(row[row.length - 1]) as unknown)).toEqual(
+      feed.items.map((item) => item.sourceDetails),
+    );
     return feed;
   }
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "../test/rollup-fixtures";
+import { childEnv } from "../test/child-env";
 import { addDays } from "../test/scenario";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
 import { until } from "../test/until";
@@ -19,12 +20,11 @@ interface Backfill {
 function backfill(database: TestDatabase, args: string[]): Backfill {
   const child = spawn(process.execPath, ["--import", "tsx", "src/rollup/rollup.cli.ts", ...args], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
+    env: childEnv({
       NODE_ENV: "test",
       ...database.env,
       JWT_SECRET: "backfill-test-secret-0123456789-0123456789",
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];

@@ -108,7 +108,7 @@ async function datesNeedingHeal(pool: Pool): Promise<string[]> {
 /** The oracle of usageMetrics.daily: plain counts over activity_log, per date of the window. */
 async function expectedDaily(pool: Pool, from: string, to: string): Promise<unknown[]> {
   const count = (action: string) => `count(a.id) FILTER (WHERE a.action_type = '${action}')::int`;
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT to_char(d, 'YYYY-MM-DD') AS date, ${count("login")} AS "totalLogins",
             ${count("search_executed")} AS "searchesExecuted", ${count("profile_viewed")} AS "profilesViewed",
             ${count("profile_enriched")} AS "profilesEnriched", ${count("csv_exported")} AS "csvExports",

@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { dailyRows, expectedDailyRows, generateActivity, insertActivityInChunks } from "../test/rollup-fixtures";
-import { addDays } from "../test/scenario";
+import { childEnv } from "../test/child-env";
 import { createTestDatabase, serverUrl, type TestDatabase } from "../test/test-database";
+import { addDays } from "../test/scenario";
 import { until } from "../test/until";
 import { ABANDONED_ERROR } from "./rollup.sql";
 
@@ -19,8 +20,7 @@ interface Replica {
 async function startReplica(database: TestDatabase, id: string, env: Record<string, string>): Promise<Replica> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH,
+    env: childEnv({
       NODE_ENV: "test",
       ...database.env,
       JWT_SECRET: "replica-test-secret-0123456789-0123456789",
@@ -29,17 +29,17 @@ async function startReplica(database: TestDatabase, id: string, env: Record<stri
       REPLICA_ID: id,
       LOG_LEVEL: "info",
       ...env,
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('"msg":"gateway ready"')) resolve();
     });
-    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => reject(new Error(`replica ${id} exited with ${code}: ${output}`)));
   });
   return { id, child, exited };
@@ -183,7 +183,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
 
     const next = await startReplica(database, "next", env);
     const runs = await until("the next replica's run", async () => {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<{ replica: string; status: string; error: string | null; trigger: string }>(
         "SELECT replica, status, error, trigger FROM rollup_runs WHERE date = $1::date ORDER BY id",
         [yesterday],
       );

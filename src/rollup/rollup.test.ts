@@ -13,6 +13,7 @@ import {
 } from "../test/rollup-fixtures";
 import { addDays } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
+import { serverUrl } from "../test/test-database";
 import { ROLLUP_LOCK_KEY } from "./rollup.sql";
 
 const RunRollup = graphql(`
@@ -113,7 +114,7 @@ async function expectRolledUp(date: string, expected: unknown[]) {
 }
 
 async function rowsOfDates(dates: string[]) {
-  const { rows } = await gateway.db.pool.query(
+  const { rows } = await gateway.db.pool.query<Record<string, unknown>>(
     "SELECT * FROM usage_metrics_daily WHERE date = ANY($1::date[]) ORDER BY date, tenant_id, user_id",
     [dates],
   );
@@ -168,8 +169,8 @@ describe("the rollup of a date, against a plain GROUP BY", () => {
     expect(first).toEqual({
       date,
       status: "succeeded",
-      startedAt: expect.any(String),
-      finishedAt: expect.any(String),
+      startedAt: expect.any(String) as string,
+      finishedAt: expect.any(String) as string,
       rowsWritten: expected.length,
       error: null,
     });
@@ -281,7 +282,7 @@ describe("rollupStatus", () => {
   });
 });
 
-const onPostgres = process.env.DATABASE_URL ? describe : describe.skip;
+const onPostgres = serverUrl ? describe : describe.skip;
 
 onPostgres("runs and other sessions (PostgreSQL only: the embedded database has one session)", () => {
   async function waitForBackend(pattern: string): Promise<void> {

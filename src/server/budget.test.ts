@@ -367,7 +367,7 @@ onPostgres("budgets on PostgreSQL", () => {
       expect(await unparsable(adminsA[0])).toEqual({
         status: 429,
         code: "RATE_LIMITED",
-        policy: expect.stringMatching(/^"database-time";r=0;t=\d+$/),
+        policy: expect.stringMatching(/^"database-time";r=0;t=\d+$/) as string,
       });
       expect(await unparsable(adminB)).toEqual({ status: 400, code: "GRAPHQL_PARSE_FAILED", policy: null });
     });

@@ -84,7 +84,7 @@ it("a page on an allowed origin queries (GET and POST) and records with its toke
     const answer = await callFrom(allowed, { method, query: "{ viewer { id } }", token: viewer.token });
     expect(answer).toEqual({
       status: 200,
-      requestId: expect.any(String),
+      requestId: expect.any(String) as string,
       body: { data: { viewer: { id: viewer.id } } },
     });
   }
@@ -101,7 +101,7 @@ it("a page on any other origin is refused by the browser: no answer to read, and
     ["POST", RECORD],
   ] as const) {
     expect(await callFrom(other, { method, query, token: viewer.token })).toEqual({
-      refused: expect.stringContaining("Failed to fetch"),
+      refused: expect.stringContaining("Failed to fetch") as string,
     });
   }
   expect(await activityOf(viewer.id)).toBe(0);

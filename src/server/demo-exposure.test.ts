@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Role } from "../auth/role";
 import { signToken } from "../auth/sign-token";
 import { DEVELOPMENT_JWT_SECRET, loadConfig } from "../config";
+import { childEnv } from "../test/child-env";
 import { graphql } from "../test/gql";
 import { errorCodes, startTestGateway, type TestGateway } from "../test/test-gateway";
 
@@ -58,7 +59,7 @@ describe("production never accepts the development secret", () => {
     );
     const run = spawnSync(join(__dirname, "../../node_modules/.bin/tsx"), ["src/main.ts"], {
       cwd: join(__dirname, "../.."),
-      env: { PATH: process.env.PATH, NODE_ENV: "production", DATA_DIR: "memory://", PORT: "0" },
+      env: childEnv({ NODE_ENV: "production", DATA_DIR: "memory://", PORT: "0" }),
       encoding: "utf8",
       timeout: 60_000,
     });

@@ -171,7 +171,8 @@ describe("slow clients", () => {
           req.end(chunked ? undefined : body);
         });
         expect({ chunked, status: answer.status }).toEqual({ chunked, status: 413 });
-        expect(JSON.parse(answer.text).errors[0].extensions.code).toBe("BAD_REQUEST");
+        const { errors } = JSON.parse(answer.text) as { errors: { extensions: { code: string } }[] };
+        expect(errors[0].extensions.code).toBe("BAD_REQUEST");
       }
     }
     const after = await gateway.metrics();

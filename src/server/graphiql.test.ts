@@ -103,7 +103,10 @@ it("opens on a tab per dashboard and, in the embedded demo, the demo super admin
   await page.locator(".graphiql-execute-button").click();
   const result = page.locator(".result-window");
   await result.filter({ hasText: /"(data|errors)"/ }).waitFor();
-  const answer = JSON.parse(await editorValue(result.locator(".CodeMirror")));
+  const answer = JSON.parse(await editorValue(result.locator(".CodeMirror"))) as {
+    errors?: unknown;
+    data: { usageMetrics: { range: string } };
+  };
   expect({ errors: answer.errors, range: answer.data.usageMetrics.range }).toEqual({ range: "LAST_30_DAYS" });
   expect(outside).toEqual([]);
   await page.close();

@@ -227,7 +227,7 @@ function scrubbed(text: string, echo: unknown): string {
 
 const LEAK = /\bSELECT\b|\bINSERT\b|prisma|pg_|activity_log|node_modules/i;
 
-async function expectAnswered(response: Awaited<ReturnType<typeof post>>, expected: Expected, echo: unknown) {
+function expectAnswered(response: Awaited<ReturnType<typeof post>>, expected: Expected, echo: unknown) {
   const codes = (response.json.errors ?? []).map((error) => error.extensions?.code);
   expect({ status: response.status, codes }).toEqual({
     status: expected.status,
@@ -348,7 +348,7 @@ describe.each(ARGUMENTS)("$name", (argument) => {
         ? argument.operation.replace(/\(\$v: [^)]*\) /, " ").replace("$ARG", value.literal!)
         : argument.operation.replace("$ARG", "$v");
     const body = via === "inline" ? { query } : { query, variables: { v: value.variable } };
-    await expectAnswered(
+    expectAnswered(
       await post(body, tokens[argument.token]),
       expected,
       via === "inline" ? value.literal : value.variable,
@@ -391,7 +391,7 @@ describe("requests around the arguments", () => {
     ],
   ];
   it.each(cases)("%s", async (_name, body, expected) => {
-    await expectAnswered(await post(body, tokens.superAdmin), expected, undefined);
+    expectAnswered(await post(body, tokens.superAdmin), expected, undefined);
   });
 
   // graphql-js checks a nullable variable's null against a non-null argument only while
@@ -401,7 +401,7 @@ describe("requests around the arguments", () => {
       query: "query HostileNullDays($d: Int) { enrichmentHealth(days: $d) { days } }",
       variables: { d: null },
     };
-    await expectAnswered(await post(body, tokens.superAdmin), OUT_OF_RANGE, undefined);
+    expectAnswered(await post(body, tokens.superAdmin), OUT_OF_RANGE, undefined);
   });
 });
 
@@ -415,7 +415,7 @@ describe("after the suite", () => {
       { query: "mutation HostileValidRecord { recordActivity(actionType: LOGIN) { id } }" },
       tokens.tenantAdmin,
     );
-    await expectAnswered(recorded, OK, undefined);
+    expectAnswered(recorded, OK, undefined);
     const fiveDaysAgo = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10);
     const rolled = await post(
       {
@@ -424,7 +424,7 @@ describe("after the suite", () => {
       },
       tokens.superAdmin,
     );
-    await expectAnswered(rolled, OK, undefined);
+    expectAnswered(rolled, OK, undefined);
     expect(rolled.json.data).toEqual({ runRollup: { status: "succeeded", rowsWritten: 2 } });
     const after = await rowCounts();
     const contract = ["tenants", "users", "prospects", "activity_log", "usage_metrics_daily", "rollup_runs"];

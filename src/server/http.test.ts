@@ -25,9 +25,11 @@ async function post(body: string, headers: Record<string, string> = {}) {
   };
 }
 
-function safeJson(text: string): { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown } {
+type Answer = { errors?: { message: string; extensions?: { code?: string } }[]; data?: unknown };
+
+function safeJson(text: string): Answer {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as Answer;
   } catch {
     return {};
   }

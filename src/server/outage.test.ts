@@ -137,15 +137,15 @@ describeOnServer("a database outage", () => {
     await insertActivity(direct, rows);
     const expected = async () =>
       (
-        await direct.query(
+        await direct.query<{ pairs: number }>(
           `SELECT count(DISTINCT (tenant_id, user_id))::int AS pairs FROM activity_log
             WHERE created_at >= $1::date AND created_at < $1::date + 1`,
           [date],
         )
-      ).rows[0].pairs as number;
+      ).rows[0].pairs;
     const written = async () =>
-      (await direct.query(`SELECT count(*)::int AS n FROM usage_metrics_daily WHERE date = $1`, [date])).rows[0]
-        .n as number;
+      (await direct.query<{ n: number }>(`SELECT count(*)::int AS n FROM usage_metrics_daily WHERE date = $1`, [date]))
+        .rows[0].n;
 
     const run = gateway.query(OutageRollup, { date }, { viewer: superAdmin });
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -159,7 +159,9 @@ describeOnServer("a database outage", () => {
     const retried = await gateway.query(OutageRollup, { date }, { viewer: superAdmin });
     expect(retried.body.data?.runRollup).toMatchObject({ status: "succeeded", rowsWritten: await expected() });
     expect(await written()).toBe(await expected());
-    const { rows: stuck } = await direct.query(`SELECT count(*)::int AS n FROM rollup_runs WHERE status = 'running'`);
+    const { rows: stuck } = await direct.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM rollup_runs WHERE status = 'running'`,
+    );
     expect(stuck[0].n).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { Client } from "pg";
 import { readMigrations } from "../db/migrate";
+import { childEnv } from "../test/child-env";
 import { adminQuery, directServerUrl, serverUrl, withDatabase } from "../test/test-database";
 
 const ROOT = join(__dirname, "..", "..");
@@ -38,12 +39,12 @@ function npmStart(env: Record<string, string>): Replica {
   const child = spawn("npm", ["start"], {
     cwd: ROOT,
     detached: true,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    env: childEnv(env, ["HOME"]),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return { child, exited, output: () => output };
 }

@@ -56,7 +56,7 @@ describe("schema.graphql", () => {
     expect(ours.getDirective("auth")).toBeDefined();
   });
 
-  it("has typed documents in src/test/gql that match the operations (npm run codegen)", async () => {
+  it("has typed documents in src/test/gql that match the operations (npm run codegen)", () => {
     // In a child process: the code generator is ESM-heavy and jest's module system is not.
     const script = `const cli = require("@graphql-codegen/cli");
       cli.loadCodegenConfig({ configFilePath: "codegen.ts" })

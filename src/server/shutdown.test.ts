@@ -3,6 +3,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { signToken } from "../auth/sign-token";
 import { Role } from "../auth/role";
+import { childEnv } from "../test/child-env";
 import { createTestDatabase, type TestDatabase } from "../test/test-database";
 import { TEST_JWT_SECRET } from "../test/test-gateway";
 
@@ -13,15 +14,14 @@ async function startProcess(database: TestDatabase, port: number): Promise<Child
   // `node --import tsx`, not the tsx wrapper: the pid signalled is the gateway itself.
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: root,
-    env: {
-      PATH: process.env.PATH,
+    env: childEnv({
       PORT: String(port),
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       JWT_SECRET: TEST_JWT_SECRET,
       ROLLUP_ENABLED: "false",
       ...(database.url ? database.env : { DATA_DIR: "memory://", DEMO_DATA: "false" }),
-    },
+    }),
     stdio: ["ignore", "ignore", "inherit"],
   });
   const deadline = Date.now() + 90_000;

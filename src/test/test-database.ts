@@ -44,7 +44,7 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   if (!serverUrl || !directServerUrl)
-    return { url: undefined, directUrl: undefined, env: {}, drop: async () => undefined };
+    return { url: undefined, directUrl: undefined, env: {}, drop: () => Promise.resolve() };
   const name = `gateway_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   await adminQuery(directServerUrl, `CREATE DATABASE "${name}" TEMPLATE "${templateName(serverUrl)}"`);
   const url = withDatabase(serverUrl, name);
