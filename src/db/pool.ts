@@ -64,7 +64,7 @@ export class CountingPool extends pg.Pool {
     let milliseconds = 0;
     try {
       signal.throwIfAborted();
-      const client = (await super.connect()) as pg.PoolClient;
+      const client = await super.connect();
       let failure: unknown;
       let cancelled = false;
       const cancel = () => {
@@ -78,7 +78,11 @@ export class CountingPool extends pg.Pool {
       try {
         signal.throwIfAborted();
         signal.addEventListener("abort", cancel, { once: true });
-        return await client.query(...(labelled(args, permit?.label) as Parameters<pg.PoolClient["query"]>));
+        // The overloads type a spread of unknown arguments as the callback form: this is the promise form.
+        return await (client.query as (...a: unknown[]) => Promise<unknown>).apply(
+          client,
+          labelled(args, permit?.label),
+        );
       } catch (error) {
         failure = error;
         throw error;
@@ -125,13 +129,14 @@ function bound(client: pg.PoolClient, milliseconds: number, options: pg.PoolConf
     };
     const callback = args[args.length - 1];
     if (typeof callback === "function") {
-      args[args.length - 1] = (error: unknown, result: unknown) => callback(outcome(error), result);
+      const answer = callback as (error: unknown, result: unknown) => void;
+      args[args.length - 1] = (error: unknown, result: unknown) => answer(outcome(error), result);
       return query(...args);
     }
     return (query(...args) as Promise<unknown>).then(
       (result) => {
         const error = outcome(undefined);
-        if (error) throw error;
+        if (error) throw error as Error;
         return result;
       },
       (error: unknown) => {

@@ -1,3 +1,4 @@
+import { OperationTypeNode } from "graphql";
 import type { ApolloServerPlugin } from "@apollo/server";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { Viewer } from "../auth/viewer";
@@ -158,7 +159,8 @@ export function readYourWritesPlugin(replica: ReadReplica): ApolloServerPlugin<C
     async requestDidStart() {
       return {
         async willSendResponse({ operation, contextValue }) {
-          if (operation?.operation === "mutation" && contextValue.viewer) await replica.noteWrite(contextValue.viewer);
+          if (operation?.operation === OperationTypeNode.MUTATION && contextValue.viewer)
+            await replica.noteWrite(contextValue.viewer);
         },
       };
     },

@@ -110,8 +110,8 @@ const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
 };
 
 const EXPORTS = new Map<string, CsvExport<never>>([
-  ["usage.csv", usageExport as CsvExport<never>],
-  ["error-feed.csv", errorFeedExport as CsvExport<never>],
+  ["usage.csv", usageExport],
+  ["error-feed.csv", errorFeedExport],
 ]);
 
 /** /export/<name>, registered by gateway.ts; the operations it runs are shipped, so /metrics labels their names. */
@@ -211,7 +211,11 @@ async function execute(
   );
   const result = response.body.kind === "single" ? response.body.singleResult : undefined;
   const first = result?.errors?.[0];
-  const code = first ? String(first.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR) : undefined;
+  const code = first
+    ? typeof first.extensions?.code === "string"
+      ? first.extensions.code
+      : ErrorCode.INTERNAL_SERVER_ERROR
+    : undefined;
   const status = code === undefined ? 200 : (STATUS_BY_CODE.get(code) ?? 500);
   observation.record("csv export", {
     operation: context.report.operation,

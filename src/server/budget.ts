@@ -15,7 +15,7 @@
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import { E_TIMEOUT, Semaphore, withTimeout } from "async-mutex";
-import { visit, type DocumentNode } from "graphql";
+import { OperationTypeNode, visit, type DocumentNode } from "graphql";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
@@ -304,7 +304,7 @@ export function budgetPlugin(budgets: Budgets): ApolloServerPlugin<Context> {
           const tally = currentTally();
           if (!contextValue.viewer || !tally) return null;
           // Typed as always there, but undefined for an operationName the document lacks (execution then says so).
-          const recordings = operation?.operation === "mutation" ? countRecordActivity(document) : 0;
+          const recordings = operation?.operation === OperationTypeNode.MUTATION ? countRecordActivity(document) : 0;
           try {
             tally.budget = await budgets.admit(contextValue.viewer, recordings, contextValue.report.cost ?? 0);
           } catch (error) {

@@ -49,10 +49,10 @@ export function createContext(fields: Omit<Context, "loader" | "report">): Conte
     ...fields,
     report: { errorCodes: [] },
     loader<K, V>(definition: LoaderDefinition<K, V>) {
-      let loader = loaders.get(definition as LoaderDefinition<unknown, unknown>);
+      let loader = loaders.get(definition);
       if (!loader) {
-        loader = definition(fields.db) as DataLoader<unknown, unknown>;
-        loaders.set(definition as LoaderDefinition<unknown, unknown>, loader);
+        loader = definition(fields.db);
+        loaders.set(definition, loader);
       }
       return loader as DataLoader<K, V>;
     },

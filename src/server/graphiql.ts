@@ -198,7 +198,9 @@ function tabsOf(source: string): GraphiqlTab[] {
       });
       return {
         query: [...comments.filter((line) => line !== variables), `${text}\n`].join("\n"),
-        ...(variables && { variables: JSON.parse(variables.slice(VARIABLES_COMMENT.length)) }),
+        ...(variables && {
+          variables: JSON.parse(variables.slice(VARIABLES_COMMENT.length)) as Record<string, unknown>,
+        }),
       };
     });
 }

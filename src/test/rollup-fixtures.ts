@@ -49,7 +49,7 @@ const ORACLE_COUNTS = `sum(CASE WHEN action_type = 'login' THEN 1 ELSE 0 END)::i
 
 /** The oracle: D's expected rollup rows, a plain GROUP BY written independently of the rollup's SQL. */
 export async function expectedDailyRows(pool: Pool, date: string): Promise<unknown[]> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT tenant_id::text AS tenant_id, user_id::text AS user_id,
             ${ORACLE_COUNTS}
        FROM activity_log
@@ -62,7 +62,7 @@ export async function expectedDailyRows(pool: Pool, date: string): Promise<unkno
 }
 
 export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT tenant_id::text AS tenant_id, user_id::text AS user_id, total_logins, searches_executed, profiles_viewed,
             profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches
        FROM usage_metrics_daily WHERE date = $1::date ORDER BY tenant_id, user_id`,
@@ -78,7 +78,7 @@ export async function dailyRows(pool: Pool, date: string): Promise<unknown[]> {
  */
 export async function expectedTotalsRows(pool: Pool, date: string, perTenant = false): Promise<unknown[]> {
   const tenant = perTenant ? "tenant_id::text AS tenant_id," : "";
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT ${tenant} ${ORACLE_COUNTS} ${perTenant ? "" : ", count(DISTINCT user_id)::int AS active_users"}
        FROM activity_log
       WHERE to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') = $1
@@ -90,7 +90,7 @@ export async function expectedTotalsRows(pool: Pool, date: string, perTenant = f
 }
 
 export async function totalsRows(pool: Pool, date: string, perTenant = false): Promise<unknown[]> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<Record<string, unknown>>(
     `SELECT ${perTenant ? "tenant_id::text AS tenant_id," : ""} total_logins, searches_executed, profiles_viewed,
             profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches
             ${perTenant ? "" : ", active_users"}
