@@ -1,5 +1,5 @@
 import { Client, type Pool } from "pg";
-import { createTenant, createUser } from "../test/factories";
+import { createTenant, createUser, recordedActivityOf } from "../test/factories";
 import { graphql } from "../test/gql";
 import { serverUrl } from "../test/test-database";
 import { errorCodes, useTestGateway } from "../test/test-gateway";
@@ -20,23 +20,6 @@ const gateway = useTestGateway();
 
 async function newUser() {
   return createUser(gateway.db.pool, { tenantId: await createTenant(gateway.db.pool) });
-}
-
-/** The user's activity_log rows, as the response would show them. */
-async function activityOf(userId: string) {
-  const { rows } = await gateway.db.pool.query<{
-    id: string;
-    actionType: string;
-    tenantId: string;
-    userId: string;
-    occurredAt: string;
-  }>(
-    `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
-            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
-       FROM activity_log WHERE user_id = $1 ORDER BY activity_log.id`,
-    [userId],
-  );
-  return rows;
 }
 
 async function keysOf(userId: string) {
@@ -74,7 +57,7 @@ describe("recordActivity with an idempotencyKey", () => {
     const variables = { actionType: "SEARCH_EXECUTED", occurredAt, idempotencyKey: "retry-1" } as const;
     const first = await gateway.query(RecordActivityOnce, variables, { viewer: user });
     const second = await gateway.query(RecordActivityOnce, variables, { viewer: user });
-    const rows = await activityOf(user.id);
+    const rows = await recordedActivityOf(gateway.db.pool, user.id);
     expect(rows).toEqual([
       {
         id: expect.any(String) as string,
@@ -95,7 +78,7 @@ describe("recordActivity with an idempotencyKey", () => {
     const first = await gateway.query(RecordActivityOnce, variables, { viewer: user });
     const second = await gateway.query(RecordActivityOnce, variables, { viewer: user });
     expect(second.body).toEqual(first.body);
-    expect(await activityOf(user.id)).toEqual([first.body.data!.recordActivity]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([first.body.data!.recordActivity]);
   });
 
   it("gives 25 concurrent calls with one key the same record, with one activity_log row and one key row", async () => {
@@ -104,7 +87,7 @@ describe("recordActivity with an idempotencyKey", () => {
     const responses = await Promise.all(
       Array.from({ length: 25 }, () => gateway.query(RecordActivityOnce, variables, { viewer: user })),
     );
-    const rows = await activityOf(user.id);
+    const rows = await recordedActivityOf(gateway.db.pool, user.id);
     expect(rows).toHaveLength(1);
     for (const { body } of responses) expect(body).toEqual({ data: { recordActivity: rows[0] } });
     expect(await keysOf(user.id)).toEqual([{ key: "race", activityId: rows[0].id }]);
@@ -122,7 +105,7 @@ describe("recordActivity with an idempotencyKey", () => {
       await gateway.query(RecordActivityOnce, { actionType: "LOGIN", idempotencyKey }, { viewer: user });
       await ageKey(user.id, idempotencyKey, age);
     }
-    const before = await activityOf(user.id);
+    const before = await recordedActivityOf(gateway.db.pool, user.id);
     const { database } = gateway.config;
     const winner = new Client({ connectionString: database.kind === "postgres" ? database.url : "" });
     await winner.connect();
@@ -159,7 +142,7 @@ describe("recordActivity with an idempotencyKey", () => {
       expect(body).toEqual({ data: { recordActivity: record } });
       // The membership check, then the claim twice: the second one's snapshot holds the winner.
       expect(statements).toBe(3);
-      expect(await activityOf(user.id)).toEqual([...before, record]);
+      expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([...before, record]);
       expect(await keysOf(user.id)).toEqual([{ key: idempotencyKey, activityId: rows[0].id }]);
     } finally {
       await winner.end();
@@ -175,8 +158,10 @@ describe("recordActivity with an idempotencyKey", () => {
     const variables = { actionType: "CSV_EXPORTED", occurredAt, idempotencyKey: "shared" } as const;
     const forAlice = await gateway.query(RecordActivityOnce, variables, { viewer: alice });
     const forBob = await gateway.query(RecordActivityOnce, variables, { viewer: bob });
-    expect(forAlice.body).toEqual({ data: { recordActivity: (await activityOf(alice.id))[0] } });
-    expect(forBob.body).toEqual({ data: { recordActivity: (await activityOf(bob.id))[0] } });
+    expect(forAlice.body).toEqual({
+      data: { recordActivity: (await recordedActivityOf(gateway.db.pool, alice.id))[0] },
+    });
+    expect(forBob.body).toEqual({ data: { recordActivity: (await recordedActivityOf(gateway.db.pool, bob.id))[0] } });
     expect(forBob.body.data!.recordActivity.id).not.toBe(forAlice.body.data!.recordActivity.id);
   });
 
@@ -189,7 +174,7 @@ describe("recordActivity with an idempotencyKey", () => {
     expect(replay.body).toEqual(first.body);
     await ageKey(user.id, "daily", "24 hours");
     const renewed = await gateway.query(RecordActivityOnce, variables, { viewer: user });
-    const rows = await activityOf(user.id);
+    const rows = await recordedActivityOf(gateway.db.pool, user.id);
     expect(rows).toHaveLength(2);
     expect(first.body).toEqual({ data: { recordActivity: rows[0] } });
     expect(renewed.body).toEqual({ data: { recordActivity: rows[1] } });
@@ -220,7 +205,7 @@ describe("recordActivity with an idempotencyKey", () => {
       });
       expect(body.errors![0].message).toBe("idempotencyKey was already used for a different activity");
     }
-    expect(await activityOf(user.id)).toEqual([first.body.data!.recordActivity]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([first.body.data!.recordActivity]);
     expect(await keysOf(user.id)).toEqual([{ key: idempotencyKey, activityId: first.body.data!.recordActivity.id }]);
   });
 
@@ -239,7 +224,7 @@ describe("recordActivity with an idempotencyKey", () => {
       });
       expect(body.errors![0].message).not.toContain("\n");
     }
-    expect(await activityOf(user.id)).toEqual([]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([]);
     expect(await keysOf(user.id)).toEqual([]);
   });
 
@@ -253,7 +238,7 @@ describe("recordActivity with an idempotencyKey", () => {
       );
       expect(body.errors).toBeUndefined();
     }
-    expect(await activityOf(user.id)).toHaveLength(2);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toHaveLength(2);
     expect((await keysOf(user.id)).map((row) => row.key)).toEqual([" ~!".padEnd(200, "z"), "x"]);
   });
 
@@ -264,7 +249,7 @@ describe("recordActivity with an idempotencyKey", () => {
     expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
     expect(await keysOf(user.id)).toEqual([]);
     const valid = await gateway.query(RecordActivityOnce, { ...variables, occurredAt }, { viewer: user });
-    expect(valid.body).toEqual({ data: { recordActivity: (await activityOf(user.id))[0] } });
+    expect(valid.body).toEqual({ data: { recordActivity: (await recordedActivityOf(gateway.db.pool, user.id))[0] } });
   });
 
   it("records every call without a key, as before", async () => {
@@ -272,7 +257,10 @@ describe("recordActivity with an idempotencyKey", () => {
     const variables = { actionType: "PERSONA_CREATED", occurredAt } as const;
     const first = await gateway.query(RecordActivityOnce, variables, { viewer: user });
     const second = await gateway.query(RecordActivityOnce, { ...variables, idempotencyKey: null }, { viewer: user });
-    expect(await activityOf(user.id)).toEqual([first.body.data!.recordActivity, second.body.data!.recordActivity]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([
+      first.body.data!.recordActivity,
+      second.body.data!.recordActivity,
+    ]);
     expect(await keysOf(user.id)).toEqual([]);
   });
 });

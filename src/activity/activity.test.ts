@@ -1,5 +1,5 @@
 import { Role } from "../auth/role";
-import { createTenant, createUser } from "../test/factories";
+import { createTenant, createUser, recordedActivityOf } from "../test/factories";
 import { graphql } from "../test/gql";
 import { errorCodes, useTestGateway } from "../test/test-gateway";
 
@@ -22,23 +22,6 @@ async function databaseNow(): Promise<Date> {
   return rows[0].now;
 }
 
-/** The user's activity_log rows, as the response would show them. */
-async function rowsOf(userId: string) {
-  const { rows } = await gateway.db.pool.query<{
-    id: string;
-    actionType: string;
-    tenantId: string;
-    userId: string;
-    occurredAt: string;
-  }>(
-    `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
-            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
-       FROM activity_log WHERE user_id = $1 ORDER BY id`,
-    [userId],
-  );
-  return rows;
-}
-
 describe("recordActivity", () => {
   it("writes one row for the viewer, in the viewer's tenant, for every role", async () => {
     const tenantId = await createTenant(gateway.db.pool);
@@ -52,7 +35,7 @@ describe("recordActivity", () => {
       const user = await createUser(gateway.db.pool, { tenantId, role });
       const { status, body } = await gateway.query(RecordActivity, { actionType, occurredAt }, { viewer: user });
       expect(status).toBe(200);
-      const rows = await rowsOf(user.id);
+      const rows = await recordedActivityOf(gateway.db.pool, user.id);
       expect(rows).toEqual([{ id: expect.any(String) as string, actionType, tenantId, userId: user.id, occurredAt }]);
       expect(body).toEqual({ data: { recordActivity: rows[0] } });
     }
@@ -83,7 +66,7 @@ describe("recordActivity", () => {
     const occurredAt = new Date(body.data!.recordActivity.occurredAt);
     expect(occurredAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(occurredAt.getTime()).toBeLessThanOrEqual(after.getTime());
-    expect(await rowsOf(user.id)).toEqual([body.data!.recordActivity]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([body.data!.recordActivity]);
   });
 
   it("accepts a clock up to 60 s ahead and refuses a future occurredAt with BAD_USER_INPUT, writing nothing", async () => {
@@ -100,14 +83,14 @@ describe("recordActivity", () => {
       expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
       expect(body.data).toBeNull();
     }
-    expect(await rowsOf(user.id)).toEqual([ahead.body.data!.recordActivity]);
+    expect(await recordedActivityOf(gateway.db.pool, user.id)).toEqual([ahead.body.data!.recordActivity]);
   });
 
   it("refuses a viewer with no tenant with BAD_USER_INPUT, writing nothing", async () => {
     const staff = await createUser(gateway.db.pool, { tenantId: null, role: Role.SUPER_ADMIN });
     const { body } = await gateway.query(RecordActivity, { actionType: "LOGIN" }, { viewer: staff });
     expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
-    expect(await rowsOf(staff.id)).toEqual([]);
+    expect(await recordedActivityOf(gateway.db.pool, staff.id)).toEqual([]);
   });
 
   it("refuses anonymous callers and malformed input, writing nothing", async () => {

@@ -45,6 +45,23 @@ export function viewerWithoutRow(role: Role, tenantId: string | null): Viewer {
   return { id: randomUUID(), role, tenantId };
 }
 
+/** A user's activity_log rows as recordActivity answers them, oldest first. */
+export async function recordedActivityOf(pool: Queryable, userId: string) {
+  const { rows } = await pool.query<{
+    id: string;
+    actionType: string;
+    tenantId: string;
+    userId: string;
+    occurredAt: string;
+  }>(
+    `SELECT id::text AS id, upper(action_type) AS "actionType", tenant_id::text AS "tenantId", user_id::text AS "userId",
+            to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt"
+       FROM activity_log WHERE user_id = $1 ORDER BY id`,
+    [userId],
+  );
+  return rows;
+}
+
 export interface ActivityRow {
   tenantId: string;
   userId: string;
