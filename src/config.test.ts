@@ -27,6 +27,8 @@ describe("configuration", () => {
     [{ ROLLUP_CRON: "every night" }, /^ROLLUP_CRON: is not a valid cron expression/],
     [{ ROLLUP_LOOKBACK_DAYS: "-1" }, /^ROLLUP_LOOKBACK_DAYS: /],
     [{ ROLLUP_HEAL_CRON: "61 * * * *" }, /^ROLLUP_HEAL_CRON: is not a valid cron expression/],
+    [{ ROLLUP_CRON: "0 1 13 * 5" }, /^ROLLUP_CRON: restricts both day-of-month and day-of-week/],
+    [{ ROLLUP_HEAL_CRON: "0 */5 * 1-15 * 1-5" }, /^ROLLUP_HEAL_CRON: restricts both day-of-month and day-of-week/],
     [{ ROLLUP_HEAL_BATCH: "0" }, /^ROLLUP_HEAL_BATCH: /],
     [{ DATABASE_URL: "mysql://x" }, /^DATABASE_URL: must be a postgres/],
     [{ DIRECT_URL: "mysql://x" }, /^DIRECT_URL: must be a postgres/],

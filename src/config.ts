@@ -22,7 +22,19 @@ const cronExpression = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((expression) => validateCron(expression), "is not a valid cron expression");
+    .refine((expression) => validateCron(expression), "is not a valid cron expression")
+    .refine(
+      (expression) => !restrictsBothDays(expression),
+      "restricts both day-of-month and day-of-week, which node-cron (the schedule) reads as both and cron-parser " +
+        "(the rollup's slot of a tick) as either: restrict one of them",
+    );
+
+/** Whether both day fields of a node-cron expression (5 fields, or 6 with seconds first) are other than `*`. */
+function restrictsBothDays(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  const [dayOfMonth, , dayOfWeek] = fields.slice(-3);
+  return [dayOfMonth, dayOfWeek].every((field) => field !== undefined && field !== "*");
+}
 
 /** Comma-separated, each exactly as a browser sends `Origin`; none by default (src/server/cors.ts). */
 const originList = z
