@@ -549,6 +549,10 @@ function usageWindows(zone: LocalTimeZone | "UTC", today: string): Array<[string
       const to = addLocalDays(change.localDate, 2);
       if (from >= addLocalDays(today, -365) && to <= today)
         windows.push([`across the change at ${change.at.toISOString()}`, { from, to, granularity: "DAY" }]);
+      // The three dates after the change: their previous period ends on the change's date.
+      const after = { from: addLocalDays(change.localDate, 1), to: addLocalDays(change.localDate, 3) };
+      if (after.from >= addLocalDays(today, -365) && after.to <= today)
+        windows.push([`after the change at ${change.at.toISOString()}`, { ...after, granularity: "WEEK" }]);
     }
   }
   return windows;
@@ -570,8 +574,8 @@ async function checkUsage(zone: LocalTimeZone | "UTC", given: string | undefined
   const views = usageViews(zone === "UTC" ? "Asia/Kolkata" : zone);
   await onOneLocalDay(zone, async (today) => {
     for (const [windowName, window] of usageWindows(zone, today)) {
-      // Every view on the presets; the all-tenant and the zone's tenant on the custom windows.
-      for (const [viewName, viewer, tenantId, covered] of window.range ? views : views.slice(0, 2)) {
+      // Every view on the last 7 days; the all-tenant view and the zone's tenant on the other windows.
+      for (const [viewName, viewer, tenantId, covered] of window.range === "LAST_7_DAYS" ? views : views.slice(0, 2)) {
         const { freshness, ...answer } = (
           await ask(usageDocument(landed), { ...window, tenantId, timeZone: given }, viewer)
         ).usageMetrics;
@@ -1150,6 +1154,53 @@ describe("error-feed.csv in local days", () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+
+describe("without timeZone", () => {
+  const both = async <TResult>(
+    document: TypedDocumentNode<TResult, Record<string, unknown>>,
+    variables: Record<string, unknown>,
+    viewer: Viewer,
+  ) => {
+    const omitted = await ask(document, variables, viewer);
+    const utc = await ask(document, { ...variables, timeZone: "UTC" }, viewer);
+    const nulled = await ask(document, { ...variables, timeZone: null }, viewer);
+    expect({ variables, omitted, nulled }).toEqual({ variables, omitted: utc, nulled: utc });
+  };
+  const table: Array<[string, keyof typeof LANDED, () => Promise<void>]> = [
+    [
+      "usageMetrics (all tenants, one tenant, its admin; a range, a custom window)",
+      "usageMetrics",
+      async () => {
+        const today = await localToday("UTC");
+        for (const window of [
+          { range: "LAST_90_DAYS", granularity: "WEEK" },
+          { from: addLocalDays(today, -365), to: today, granularity: "MONTH" },
+        ]) {
+          await both(usageDocument(true), window, scenario.superAdmin);
+          const tenantId = scenario.tenantOf["Asia/Kolkata"];
+          await both(usageDocument(true), { ...window, tenantId }, scenario.superAdmin);
+          await both(usageDocument(true), window, scenario.adminOf["Asia/Kolkata"]);
+        }
+      },
+    ],
+    [
+      "funnel (both modes)",
+      "funnel",
+      async () => {
+        for (const mode of ["EVENTS", "USERS"])
+          await both(funnelDocument(true), { days: 14, mode }, scenario.superAdmin);
+      },
+    ],
+    ["platformPulse", "platformPulse", () => both(pulseDocument(true), {}, scenario.superAdmin)],
+    ["tenantActivity", "tenantActivity", () => both(tenantsDocument(true), {}, scenario.superAdmin)],
+    ["enrichmentHealth", "enrichmentHealth", () => both(healthDocument(true), { days: 90 }, scenario.superAdmin)],
+    ["errorFeed", "errorFeed", () => both(feedDocument(true), { limit: 100 }, scenario.superAdmin)],
+  ];
+  for (const [name, key, check] of table) {
+    // TODO(issue 16): each enabled with its LANDED flag.
+    (LANDED[key] ? it : it.skip)(`${name} answers exactly as with timeZone "UTC" or null, and says UTC`, check);
+  }
+});
 
 describe("the fixtures", () => {
   it("stamp every zone's edges and the DST changes the windows cross", () => {
