@@ -172,7 +172,10 @@ export function activeUsersPerDay(window: WindowBounds): Prisma.Sql {
  * their quarter. The raw side is a LATERAL per raw piece so each is an index
  * range scan on created_at (no scan of the rest of the window).
  */
-export function usageRows(window: WindowBounds, { tenants, by }: { tenants: UsageTenants; by: UsageGrouping }): Prisma.Sql {
+export function usageRows(
+  window: WindowBounds,
+  { tenants, by }: { tenants: UsageTenants; by: UsageGrouping },
+): Prisma.Sql {
   const byTenant = by === "tenant" || by === "tenantUser";
   const byUser = by === "user" || by === "tenantUser";
   const byDate = by === "date";
@@ -189,18 +192,23 @@ export function usageRows(window: WindowBounds, { tenants, by }: { tenants: Usag
     : perTenant
       ? Prisma.sql`usage_metrics_daily_tenant_totals`
       : Prisma.sql`usage_metrics_daily_totals`;
-  const quarterTable = perTenant ? Prisma.sql`usage_metrics_quarter_hourly` : Prisma.sql`usage_metrics_quarter_hourly_totals`;
+  const quarterTable = perTenant
+    ? Prisma.sql`usage_metrics_quarter_hourly`
+    : Prisma.sql`usage_metrics_quarter_hourly_totals`;
   const rolledUpDay = byDate ? Prisma.sql`p.local_day` : Prisma.sql`NULL::date`;
   // Summed over the window, a UTC date's pieces join into one span: only the window's first and last are partial.
   const parts =
-    byDate || !local ? Prisma.sql`pieces` : Prisma.sql`(SELECT day, min(q1) AS q1, max(q2) AS q2 FROM pieces GROUP BY day)`;
+    byDate || !local
+      ? Prisma.sql`pieces`
+      : Prisma.sql`(SELECT day, min(q1) AS q1, max(q2) AS q2 FROM pieces GROUP BY day)`;
   // The dates the pieces lie on, as a range on m.date the planner can use on the index.
   const { start, count } = window;
   const dateRange = (alias: string) =>
     local
       ? Prisma.sql`${Prisma.raw(alias)}.date >= ${start} - 1 AND ${Prisma.raw(alias)}.date <= ${start} + ${count}`
       : Prisma.sql`${Prisma.raw(alias)}.date >= ${start} AND ${Prisma.raw(alias)}.date < ${start} + ${count}`;
-  const rawPiece = byUser && local ? Prisma.sql`(days.source = 'raw' OR NOT ${wholeDate})` : Prisma.sql`days.source = 'raw'`;
+  const rawPiece =
+    byUser && local ? Prisma.sql`(days.source = 'raw' OR NOT ${wholeDate})` : Prisma.sql`days.source = 'raw'`;
   const rolledUpPieces = local
     ? Prisma.sql`
       UNION ALL

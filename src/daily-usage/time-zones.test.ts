@@ -5,7 +5,8 @@ import { createContext, type Context } from "../server/context";
 import { createTenant } from "../test/factories";
 import { serverUrl } from "../test/test-database";
 import { useTestGateway } from "../test/test-gateway";
-import { checkTimeZone, loadTimeZones, resolveTimeZone, UTC } from "./time-zones";
+import { checkTimeZone, loadTimeZones, resolveTimeZone } from "./time-zones";
+import { UTC } from "./windows";
 import { readTimeZoneNames } from "./time-zones.sql";
 
 /** The PostgreSQL server of this machine and of CI; with DATABASE_URL, that one. */

@@ -2,15 +2,13 @@ import type { Database } from "../db/database";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { readTimeZoneNames, tenantTimeZoneLoader } from "./time-zones.sql";
+import { UTC, type TimeZoneName } from "./windows";
 
 /**
  * Which zone an answer is in (issue 16). The accepted names are PostgreSQL's own (pg_timezone_names' IANA
  * `Area/Location` names and UTC), read once at start into the request context; a tenant's default is the
  * gateway's tenant_time_zones row, read per request.
  */
-
-/** The zone of an answer given no timeZone and scoped to no tenant, or to a tenant with no default. */
-export const UTC = "UTC";
 
 /**
  * Longer input is refused without being echoed. The longest accepted name has 32 characters
@@ -64,7 +62,7 @@ export async function resolveTimeZone(
   given: string | null | undefined,
   tenantId: string | null,
   argumentName = "timeZone",
-): Promise<string> {
+): Promise<TimeZoneName> {
   if (given !== null && given !== undefined) return checkTimeZone(ctx.timeZones, given, argumentName);
   if (tenantId === null) return UTC;
   return (await tenantTimeZone(ctx, tenantId)).timeZone;

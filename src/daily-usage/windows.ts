@@ -54,7 +54,11 @@ export interface WindowBounds {
 /** The window's first date and its length in days, as SQL; the length stays a plan-time constant. */
 export function windowBounds(window: UsageWindow, zone: TimeZoneName): WindowBounds {
   return "days" in window
-    ? { start: Prisma.sql`(${todayIn(zone)} - (${window.days}::int - 1))`, count: Prisma.sql`${window.days}::int`, zone }
+    ? {
+        start: Prisma.sql`(${todayIn(zone)} - (${window.days}::int - 1))`,
+        count: Prisma.sql`${window.days}::int`,
+        zone,
+      }
     : {
         start: Prisma.sql`${window.from}::date`,
         count: Prisma.sql`(${window.to}::date - ${window.from}::date + 1)`,
@@ -150,7 +154,7 @@ export function quartersMeet(bits: Prisma.Sql, q1: Prisma.Sql, q2: Prisma.Sql): 
 /** The description of an answer's `timeZone` argument, whose omission means `whenOmitted`: one rule, stated once. */
 export function timeZoneArgument(whenOmitted: string): string {
   return (
-    'The zone whose calendar dates the answer counts in: an IANA name as PostgreSQL lists it in pg_timezone_names ' +
+    "The zone whose calendar dates the answer counts in: an IANA name as PostgreSQL lists it in pg_timezone_names " +
     '(such as "Asia/Kolkata", case-sensitive) or "UTC"; anything else is BAD_USER_INPUT. A date covers the instants ' +
     "from its local midnight to the next (23 or 25 hours across a DST change); today, every window and freshness " +
     `follow it. Null or omitted: ${whenOmitted}.`

@@ -199,13 +199,11 @@ export class FunnelResolver {
 export class FunnelFreshnessResolver {
   @FreshnessField("the `days` dates ending today")
   freshness(@Root() funnel: Funnel, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx
-      .loader(freshnessLoader)
-      .load({
-        days: funnel.days,
-        zone: funnel.timeZone,
-        readsRollup: funnel.mode === FunnelMode.EVENTS,
-        tenantId: funnel.tenantId,
-      });
+    return ctx.loader(freshnessLoader).load({
+      days: funnel.days,
+      zone: funnel.timeZone,
+      readsRollup: funnel.mode === FunnelMode.EVENTS,
+      tenantId: funnel.tenantId,
+    });
   }
 }

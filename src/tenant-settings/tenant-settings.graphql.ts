@@ -2,7 +2,8 @@ import { Args, ArgsType, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver }
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
-import { checkTimeZone, tenantTimeZone, TIME_ZONE_MAX_LENGTH, UTC } from "../daily-usage/time-zones";
+import { checkTimeZone, tenantTimeZone, TIME_ZONE_MAX_LENGTH } from "../daily-usage/time-zones";
+import { UTC } from "../daily-usage/windows";
 import { badUserInput, forbidden } from "../errors";
 import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";

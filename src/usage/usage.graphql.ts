@@ -282,29 +282,25 @@ export class UsageResolver {
 
   @FreshnessField("startDate to endDate")
   freshness(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx
-      .loader(freshnessLoader)
-      .load({
-        from: usage.startDate,
-        to: usage.endDate,
-        zone: usage.timeZone,
-        readsRollup: true,
-        tenantId: usage.tenantId,
-      });
+    return ctx.loader(freshnessLoader).load({
+      from: usage.startDate,
+      to: usage.endDate,
+      zone: usage.timeZone,
+      readsRollup: true,
+      tenantId: usage.tenantId,
+    });
   }
 }
 
 /** previousTotals and changes of an answer, from the request's one statement for its window. */
 function compareWithPrevious(usage: UsageMetrics, ctx: Context): Promise<UsageComparisonRow> {
-  return ctx
-    .loader(usageComparisonLoader)
-    .load({
-      tenantId: usage.tenantId,
-      zone: usage.timeZone,
-      from: usage.startDate,
-      to: usage.endDate,
-      totals: usage.totals,
-    });
+  return ctx.loader(usageComparisonLoader).load({
+    tenantId: usage.tenantId,
+    zone: usage.timeZone,
+    from: usage.startDate,
+    to: usage.endDate,
+    totals: usage.totals,
+  });
 }
 
 /** The tenant whose figures the viewer gets (null: all tenants, super admins only). */

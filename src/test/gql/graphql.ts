@@ -37,9 +37,9 @@ export type Role =
   | 'SUPER_ADMIN'
   | 'TENANT_ADMIN';
 
-/** The period of UsageMetrics.buckets, in UTC. */
+/** The period of UsageMetrics.buckets, in the answer's timeZone. */
 export type UsageGranularity =
-  /** One UTC date. */
+  /** One date. */
   | 'DAY'
   /** A calendar month. */
   | 'MONTH'
