@@ -16,6 +16,7 @@ const features = [
   "pulse",
   "quota",
   "rollup",
+  "tenant-settings",
   "tenants",
   "usage",
   "viewer",

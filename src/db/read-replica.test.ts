@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { Role } from "../auth/role";
+import type { Viewer } from "../auth/viewer";
 import { createLogger } from "../logger";
 import { createTenant, createUser, insertActivity, viewerWithoutRow } from "../test/factories";
 import { graphql } from "../test/gql";
@@ -29,6 +30,22 @@ const ReplicaRecord = graphql(`
   mutation ReplicaRecord {
     recordActivity(actionType: LOGIN) {
       id
+    }
+  }
+`);
+
+const ReplicaSetTimeZone = graphql(`
+  mutation ReplicaSetTimeZone($timeZone: String) {
+    setTenantTimeZone(timeZone: $timeZone) {
+      timeZone
+    }
+  }
+`);
+
+const ReplicaTenantSettings = graphql(`
+  query ReplicaTenantSettings($tenantId: ID) {
+    tenantSettings(tenantId: $tenantId) {
+      timeZone
     }
   }
 `);
@@ -204,6 +221,15 @@ withClusters("a read replica (DATABASE_READ_URL)", () => {
     expect((await gateway!.query(ReplicaRecord, {}, { viewer: member })).body.errors).toBeUndefined();
     expect((await logins(member)).logins).toBe(2);
     expect((await logins()).logins).toBe(0);
+    // setTenantTimeZone by a viewer who wrote nothing yet (and whose users row the replica has not replayed) is sent
+    // to the primary, as the replica is read-only; its writer reads it back, others not yet.
+    const setter = await createUser(primary, { tenantId, role: Role.TENANT_ADMIN });
+    const zone = await gateway!.query(ReplicaSetTimeZone, { timeZone: "Asia/Kolkata" }, { viewer: setter });
+    expect(zone.body).toEqual({ data: { setTenantTimeZone: { timeZone: "Asia/Kolkata" } } });
+    const settings = async (viewer: Viewer) =>
+      (await gateway!.query(ReplicaTenantSettings, { tenantId }, { viewer })).body.data!.tenantSettings.timeZone;
+    expect(await settings(setter)).toBe("Asia/Kolkata");
+    expect(await settings(admin)).toBe("UTC");
     const date = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const run = await gateway!.query(ReplicaRollup, { date }, { viewer: admin });
     const startedAt = run.body.data!.runRollup.startedAt;
@@ -220,6 +246,7 @@ withClusters("a read replica (DATABASE_READ_URL)", () => {
     });
     expect(new Date(caughtUp.asOf).getTime()).toBeGreaterThanOrEqual(committed.getTime());
     expect(await runs(viewerWithoutRow(Role.SUPER_ADMIN, null))).toContain(startedAt);
+    expect(await settings(viewerWithoutRow(Role.SUPER_ADMIN, null))).toBe("Asia/Kolkata");
 
     // Stopped, the replica is skipped for the primary, with a metric and a log line.
     stop(replicaDir);

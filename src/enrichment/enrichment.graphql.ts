@@ -70,6 +70,6 @@ export class EnrichmentResolver {
 
   @FreshnessField("the `days` dates ending today")
   freshness(@Root() health: EnrichmentHealth, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx.loader(freshnessLoader).load({ days: health.days, readsRollup: false, tenantId: null });
+    return ctx.loader(freshnessLoader).load({ days: health.days, zone: "UTC", readsRollup: false, tenantId: null });
   }
 }

@@ -40,7 +40,7 @@ type Usage = Counts & { date: string };
 type UsageBucket = Counts & { periodStart: string; periodEnd: string; from: string; to: string; partial: boolean };
 
 interface UsageCsvData {
-  usageMetrics: { startDate: string; endDate: string; daily?: Usage[]; buckets?: UsageBucket[] };
+  usageMetrics: { startDate: string; endDate: string; timeZone: string; daily?: Usage[]; buckets?: UsageBucket[] };
 }
 
 const BUCKET_COLUMNS = ["periodStart", "periodEnd", "from", "to", "partial", ...COUNTER_NAMES];
@@ -50,10 +50,13 @@ const usageExport: CsvExport<UsageCsvData> = {
   // One row per date, or with granularity one per period (buckets).
   document: ({ granularity }) => {
     const [field, columns] = granularity === undefined ? ["daily", DAILY_COLUMNS] : ["buckets", BUCKET_COLUMNS];
-    return `query UsageCsv($range: UsageRange, $tenantId: ID, $from: Date, $to: Date, $granularity: UsageGranularity) {
-      usageMetrics(range: $range, tenantId: $tenantId, from: $from, to: $to, granularity: $granularity) {
+    return `query UsageCsv(
+      $range: UsageRange, $tenantId: ID, $from: Date, $to: Date, $granularity: UsageGranularity, $timeZone: String
+    ) {
+      usageMetrics(range: $range, tenantId: $tenantId, from: $from, to: $to, granularity: $granularity, timeZone: $timeZone) {
         startDate
         endDate
+        timeZone
         ${field} { ${columns.join(" ")} }
       }
     }`;
@@ -64,15 +67,19 @@ const usageExport: CsvExport<UsageCsvData> = {
     ["from", "string"],
     ["to", "string"],
     ["granularity", "string"],
+    ["timeZone", "string"],
   ]),
-  table: ({ usageMetrics: { startDate, endDate, daily, buckets } }, { granularity }) =>
-    buckets
+  // The dates' zone in a header: the rows are the same shape whatever it is.
+  table: ({ usageMetrics: { startDate, endDate, timeZone, daily, buckets } }, { granularity }) => ({
+    ...(buckets
       ? {
           filename: `usage-${startDate}-${endDate}-${String(granularity).toLowerCase()}.csv`,
           columns: BUCKET_COLUMNS,
           rows: buckets,
         }
-      : { filename: `usage-${startDate}-${endDate}.csv`, columns: DAILY_COLUMNS, rows: daily ?? [] },
+      : { filename: `usage-${startDate}-${endDate}.csv`, columns: DAILY_COLUMNS, rows: daily ?? [] }),
+    headers: { "x-time-zone": timeZone },
+  }),
 };
 
 interface ErrorFeedCsvData {

@@ -17,7 +17,8 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { FreshnessField } from "../daily-usage/freshness.graphql";
 import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
-import { checkWindowDays } from "../daily-usage/windows";
+import { resolveTimeZone } from "../daily-usage/time-zones";
+import { checkWindowDays, TENANT_SCOPED_ZONE, TIME_ZONE_FIELD, type TimeZoneName } from "../daily-usage/windows";
 import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
 import { datesRead, RAW_ROWS } from "../server/cost";
@@ -106,6 +107,9 @@ export class Funnel {
   })
   tenantId!: string | null;
 
+  @Field(() => String, { description: TIME_ZONE_FIELD })
+  timeZone!: TimeZoneName;
+
   @Field(() => [FunnelStage], {
     description: "Always the four stages, in order SEARCHES, PROFILE_VIEWS, ENRICHMENTS, EXPORTS.",
   })
@@ -132,6 +136,9 @@ class FunnelArgs {
       "each stage at or after the instant they reached the previous one, within the window; see FunnelMode.",
   })
   mode!: FunnelMode;
+
+  @Field(() => String, { nullable: true, description: TENANT_SCOPED_ZONE })
+  timeZone?: string | null;
 }
 
 // FunnelStage's previous-period fields live here, not in a resolver of their own, so the schema's resolver list is unchanged.
@@ -150,15 +157,20 @@ export class FunnelResolver {
       "mode: what the stages count (default EVENTS, rows; USERS, users who reached each stage in order).",
   })
   @Auth(Role.SUPER_ADMIN)
-  async funnel(@Ctx() ctx: Context, @Args(() => FunnelArgs) { days, tenantId, mode }: FunnelArgs): Promise<Funnel> {
+  async funnel(
+    @Ctx() ctx: Context,
+    @Args(() => FunnelArgs) { days, tenantId, mode, timeZone }: FunnelArgs,
+  ): Promise<Funnel> {
     checkWindowDays(days);
     const tenant = parseTenantId(tenantId, "tenantId");
-    return { days, mode, tenantId: tenant, stages: await readFunnel(ctx.db, { days, tenantId: tenant, mode }) };
+    const zone = await resolveTimeZone(ctx, timeZone, tenant);
+    const stages = await readFunnel(ctx.db, { days, tenantId: tenant, mode, zone });
+    return { days, mode, tenantId: tenant, timeZone: zone, stages };
   }
 
   @FieldResolver(() => Int, {
     description:
-      "The same stage's value over the `days` UTC dates just before the window, [today - (2 * days - 1), today - days], " +
+      "The same stage's value over the `days` dates (in the funnel's timeZone) just before the window, [today - (2 * days - 1), today - days], " +
       "in the same mode and with the same tenant filter. In mode USERS the stages are reached anew within that window " +
       "alone: rows of the current window do not complete a sequence begun before it, nor the other way round.",
   })
@@ -187,8 +199,11 @@ export class FunnelResolver {
 export class FunnelFreshnessResolver {
   @FreshnessField("the `days` dates ending today")
   freshness(@Root() funnel: Funnel, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx
-      .loader(freshnessLoader)
-      .load({ days: funnel.days, readsRollup: funnel.mode === FunnelMode.EVENTS, tenantId: funnel.tenantId });
+    return ctx.loader(freshnessLoader).load({
+      days: funnel.days,
+      zone: funnel.timeZone,
+      readsRollup: funnel.mode === FunnelMode.EVENTS,
+      tenantId: funnel.tenantId,
+    });
   }
 }

@@ -2,7 +2,7 @@ import DataLoader from "dataloader";
 import { counterOf, type CountedAction } from "../daily-usage/counters";
 import { summedCounts } from "../daily-usage/counters.sql";
 import { usageRows } from "../daily-usage/exactness.sql";
-import { today, utcMidnight, windowBounds, type WindowBounds } from "../daily-usage/windows";
+import { localMidnight, todayIn, windowBounds, type TimeZoneName, type WindowBounds } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import type { LoaderDefinition } from "../server/context";
@@ -25,10 +25,11 @@ export enum FunnelMode {
 export interface FunnelWindow {
   days: number;
   tenantId: string | null;
+  zone: TimeZoneName;
   mode: `${FunnelMode}`;
   /**
-   * The window's last UTC date (YYYY-MM-DD) as the funnel's statement saw it: the previous window is counted from it,
-   * so a UTC midnight between the two statements does not shift one window against the other.
+   * The window's last date in its zone (YYYY-MM-DD) as the funnel's statement saw it: the previous window is counted
+   * from it, so a midnight between the two statements does not shift one window against the other.
    */
   today: string;
   /** The window's stage values in stage order: change and changePercent are computed against these, in SQL. */
@@ -62,16 +63,16 @@ const stageList = Prisma.raw(`(VALUES
         ${STAGES.map(({ key, stage, action }, i) => `(${i + 1}, '${key}', '${stage}', '${action}')`).join(",\n        ")}
       ) AS s(position, key, stage, action_type)`);
 
-/** The window's first UTC date and its length in days (a plan-time constant, as usageRows wants it). */
+/** The window's first date and its length in days (a plan-time constant, as usageRows wants it), in its zone. */
 interface Scope extends WindowBounds {
   tenantId: string | null;
   mode: `${FunnelMode}`;
 }
 
-/** activity_log rows in the window (of the tenant, if any). */
-function inScope({ start, count, tenantId }: Scope): Prisma.Sql {
-  return Prisma.sql`created_at >= ${utcMidnight(start)}
-        AND created_at < ${utcMidnight(Prisma.sql`${start} + ${count}`)}
+/** activity_log rows in the window (of the tenant, if any): the instants from its first local midnight to its last. */
+function inScope({ start, count, zone, tenantId }: Scope): Prisma.Sql {
+  return Prisma.sql`created_at >= ${localMidnight(start, zone)}
+        AND created_at < ${localMidnight(Prisma.sql`${start} + ${count}`, zone)}
         ${tenantId === null ? Prisma.empty : Prisma.sql`AND tenant_id = ${tenantId}::uuid`}`;
 }
 
@@ -127,16 +128,16 @@ function stageCounts(scope: Scope): Prisma.Sql {
 }
 
 /**
- * Contract Funnel (and FunnelMode): per stage action in stage order, the figure of the `days` UTC dates ending
- * today; conversionRate = value / previous stage's value rounded half away from zero to four decimals (numeric
+ * Contract Funnel (and FunnelMode): per stage action in stage order, the figure of the `days` dates ending
+ * today in `zone`; conversionRate = value / previous stage's value rounded half away from zero to four decimals (numeric
  * round), null first or after a 0. Only the window is read: the window before is funnelChangeLoader's, when asked.
  */
 export async function readFunnel(
   db: Database,
-  { days, tenantId, mode }: { days: number; tenantId: string | null; mode: `${FunnelMode}` },
+  { days, tenantId, mode, zone }: { days: number; tenantId: string | null; mode: `${FunnelMode}`; zone: TimeZoneName },
 ): Promise<FunnelStageRow[]> {
   const rows = await db.prisma.$queryRaw<(Omit<FunnelStageRow, "window"> & { today: string })[]>`
-    WITH ${stageCounts({ ...windowBounds({ days }), tenantId, mode })},
+    WITH ${stageCounts({ ...windowBounds({ days }, zone), tenantId, mode })},
     stages AS (
       SELECT s.position, s.key, s.stage, coalesce(c.value, 0) AS value
       FROM ${stageList}
@@ -144,22 +145,23 @@ export async function readFunnel(
     )
     SELECT key, stage, value,
       round(value::numeric / nullif(lag(value) OVER (ORDER BY position), 0), 4)::float8 AS "conversionRate",
-      to_char(${today}, 'YYYY-MM-DD') AS today
+      to_char(${todayIn(zone)}, 'YYYY-MM-DD') AS today
     FROM stages
     ORDER BY position`;
-  const window = { days, tenantId, mode, today: rows[0].today, values: rows.map((row) => row.value) };
+  const window = { days, tenantId, zone, mode, today: rows[0].today, values: rows.map((row) => row.value) };
   return rows.map(({ today: _today, ...row }) => ({ ...row, window }));
 }
 
 /**
- * FunnelStage.previousValue, change, changePercent: per stage, the figure of the `days` UTC dates before the
+ * FunnelStage.previousValue, change, changePercent: per stage, the figure of the `days` dates (in its zone) before the
  * window, counted as the window was; change = value - previousValue; changePercent = 100 * change / previousValue
  * rounded half away from zero to one decimal (numeric round), null after a 0.
  */
-function readFunnelChange(db: Database, { days, tenantId, mode, today: last, values }: FunnelWindow) {
+function readFunnelChange(db: Database, { days, tenantId, zone, mode, today: last, values }: FunnelWindow) {
   const windowEnd = Prisma.sql`${last}::date`;
+  const start = Prisma.sql`(${windowEnd} - 2 * ${days}::int + 1)`;
   return db.prisma.$queryRaw<FunnelChangeRow[]>`
-    WITH ${stageCounts({ start: Prisma.sql`(${windowEnd} - 2 * ${days}::int + 1)`, count: Prisma.sql`${days}::int`, tenantId, mode })},
+    WITH ${stageCounts({ start, count: Prisma.sql`${days}::int`, zone, tenantId, mode })},
     stages AS (
       SELECT s.position, s.key, v.value, coalesce(c.value, 0) AS previous_value
       FROM ${stageList}

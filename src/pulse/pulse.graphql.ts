@@ -1,8 +1,10 @@
-import { Ctx, Field, Float, Int, ObjectType, Query, Resolver } from "type-graphql";
+import { Args, ArgsType, Ctx, Field, Float, Int, ObjectType, Query, Resolver, Root } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { FreshnessField } from "../daily-usage/freshness.graphql";
 import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
+import { resolveTimeZone } from "../daily-usage/time-zones";
+import { PLATFORM_ZONE, TIME_ZONE_FIELD, type TimeZoneName } from "../daily-usage/windows";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
 import { PULSE_WINDOW, readPlatformPulse } from "./pulse.sql";
@@ -28,21 +30,36 @@ export class PlatformPulse {
 
   @Field(() => Float, {
     description:
-      "Mean, over the 7 UTC dates before today, of the distinct users active on each date; rounded to one decimal.",
+      "Mean, over the 7 dates before today, of the distinct users active on each date; rounded to one decimal.",
   })
   activeUsers7dAvg!: number;
+
+  @Field(() => String, { description: TIME_ZONE_FIELD })
+  timeZone!: TimeZoneName;
+}
+
+@ArgsType()
+class PlatformPulseArgs {
+  @Field(() => String, { nullable: true, description: PLATFORM_ZONE })
+  timeZone?: string | null;
 }
 
 @Resolver(() => PlatformPulse)
 export class PulseResolver {
   @Query(() => PlatformPulse, { complexity: datesRead(() => PULSE_WINDOW.days) })
   @Auth(Role.SUPER_ADMIN)
-  platformPulse(@Ctx() ctx: Context): Promise<PlatformPulse> {
-    return readPlatformPulse(ctx.db);
+  async platformPulse(
+    @Ctx() ctx: Context,
+    @Args(() => PlatformPulseArgs) { timeZone }: PlatformPulseArgs,
+  ): Promise<PlatformPulse> {
+    const zone = await resolveTimeZone(ctx, timeZone, null);
+    return { ...(await readPlatformPulse(ctx.db, zone)), timeZone: zone };
   }
 
   @FreshnessField(`the ${PULSE_WINDOW.days} dates ending today (activeUsers7dAvg and today)`)
-  freshness(@Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx.loader(freshnessLoader).load({ ...PULSE_WINDOW, readsRollup: true, tenantId: null });
+  freshness(@Root() pulse: PlatformPulse, @Ctx() ctx: Context): Promise<FreshnessRow> {
+    return ctx
+      .loader(freshnessLoader)
+      .load({ ...PULSE_WINDOW, zone: pulse.timeZone, readsRollup: true, tenantId: null });
   }
 }

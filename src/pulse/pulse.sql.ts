@@ -1,6 +1,6 @@
 import type { Database } from "../db/database";
 import { activeUsersPerDay } from "../daily-usage/exactness.sql";
-import { today, windowBounds } from "../daily-usage/windows";
+import { todayIn, windowBounds, type TimeZoneName } from "../daily-usage/windows";
 
 export interface PlatformPulseRow {
   totalProspects: number;
@@ -11,7 +11,7 @@ export interface PlatformPulseRow {
   activeUsers7dAvg: number;
 }
 
-/** The 7 UTC dates before today and today: activeUsers7dAvg's and activeUsersToday's, the window pulse reads. */
+/** The 7 dates before today and today (in the answer's zone): activeUsers7dAvg's and activeUsersToday's, the window pulse reads. */
 export const PULSE_WINDOW = { days: 8 };
 
 /**
@@ -21,9 +21,10 @@ export const PULSE_WINDOW = { days: 8 };
  * user is active on a date when they have an activity_log row there (an
  * unknown action type too): activeUsersPerDay, which reads a rolled-up date's
  * count and its deltas, raw rows only where it must. A date with no row adds
- * 0 to the mean.
+ * 0 to the mean. Dates are `zone`'s.
  */
-export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow> {
+export async function readPlatformPulse(db: Database, zone: TimeZoneName): Promise<PlatformPulseRow> {
+  const today = todayIn(zone);
   const [row] = await db.prisma.$queryRaw<PlatformPulseRow[]>`
     WITH prospect_counts AS (
       SELECT count(*)::int AS total,
@@ -31,7 +32,7 @@ export async function readPlatformPulse(db: Database): Promise<PlatformPulseRow>
              count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed
         FROM prospects
     ),
-    ${activeUsersPerDay(windowBounds(PULSE_WINDOW))},
+    ${activeUsersPerDay(windowBounds(PULSE_WINDOW, zone))},
     active AS (
       SELECT coalesce(sum(users) FILTER (WHERE day = ${today}), 0)::int AS today,
              coalesce(sum(users) FILTER (WHERE day < ${today}), 0) AS before_today

@@ -146,7 +146,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
     );
     const before = await dailyRows(pool, yesterday);
     // The test's own session holds a row the run must update, so the run stops midway through its writes
-    // (in its one statement, WITH counts AS ...; pg_stat_activity keeps only its first 1 kB).
+    // (in its one statement, WITH day_rows AS ...; pg_stat_activity keeps only its first 1 kB).
     const holder = await pool.connect();
     await holder.query("BEGIN");
     await holder.query(
@@ -158,7 +158,7 @@ onPostgres("replicas (PostgreSQL only: separate gateway processes against one se
     await until("the run to block midway", async () => {
       const { rowCount } = await pool.query(
         `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
-            AND query LIKE 'WITH counts AS%'`,
+            AND query LIKE 'WITH day_rows AS%'`,
       );
       return rowCount === 1;
     });

@@ -1,7 +1,7 @@
 import type { ClientBase, QueryResult, QueryResultRow } from "pg";
 import { actionCounts, counterColumns, counterUpdates, summedColumns } from "../daily-usage/counters.sql";
 import { rollupMissing, usageDateSource } from "../daily-usage/exactness.sql";
-import { today, utcDate, utcMidnight } from "../daily-usage/windows";
+import { quarterBit, quarterOf, today, utcDate, utcMidnight } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import { unbounded } from "../db/pool";
@@ -107,12 +107,14 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
 
 /**
  * D's rows are exactly the GROUP BY (tenant_id, user_id) counts of the
- * activity_log rows created on D (UTC), D's usage_metrics_daily_tenant_totals
- * rows their sums per tenant and its usage_metrics_daily_totals row their
- * sums and distinct users, in one statement: the GROUP BY is computed once
- * and serves the upserts, the deletes of pairs and tenants with no rows on D
- * any more (anti-joins, not lookups in activity_log per row) and the totals
- * (none when D has no rows).
+ * activity_log rows created on D (UTC), with the quarter hours each pair was
+ * active in; D's usage_metrics_daily_tenant_totals rows their sums per tenant,
+ * its usage_metrics_daily_totals row their sums and distinct users, and its
+ * quarter-hour rows (per tenant and for all tenants, migration
+ * 20261207012000) the counts per quarter, all in one statement: the day's
+ * rows are read once, grouped by (tenant, user, quarter), and that serves the
+ * upserts, the deletes of keys with no rows on D any more (anti-joins, not
+ * lookups in activity_log per row) and the totals (none when D has no rows).
  * The branches touch disjoint rows, as one statement must. Unknown action
  * types count nowhere, but a pair whose rows are all unknown still gets its
  * (all-zero) row: it has rows. D's usage_deltas go in the same statement, so
@@ -120,8 +122,7 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * (migration 20261201004000). The anti-joins are skipped when D was clean
  * (`wasStale` false, and usageDateSource's 'rollup', the rule the reads
  * trust): since a run that absorbed its deltas only INSERTs touched D, so no
- * pair or tenant can have lost its rows. Returns the number of (tenant, user)
- * rows written.
+ * key can have lost its rows. Returns the number of (tenant, user) rows written.
  */
 export async function writeDailyCounts(
   client: ClientBase,
@@ -131,12 +132,15 @@ export async function writeDailyCounts(
   const day = Prisma.sql`${date}::date`;
   const { rows } = await onClient<{ written: number }>(
     client,
-    Prisma.sql`WITH counts AS (
-       SELECT tenant_id, user_id, ${actionCounts}
+    Prisma.sql`WITH day_rows AS MATERIALIZED (
+       SELECT tenant_id, user_id, ${quarterOf(Prisma.sql`created_at`)} AS quarter, ${actionCounts}
          FROM activity_log
         WHERE created_at >= ${utcMidnight(day)}
           AND created_at < ${utcMidnight(Prisma.sql`${day} + 1`)}
-        GROUP BY tenant_id, user_id
+        GROUP BY 1, 2, 3
+     ), counts AS (
+       SELECT tenant_id, user_id, ${summedColumns()}, bit_or(${quarterBit(Prisma.sql`quarter`)}) AS quarters
+         FROM day_rows GROUP BY tenant_id, user_id
      ), clean AS MATERIALIZED (
        SELECT NOT ${wasStale}::boolean AND ${usageDateSource(day, null)} = 'rollup' AS yes
      ), vanished AS (
@@ -144,9 +148,9 @@ export async function writeDailyCounts(
         WHERE m.date = ${day} AND NOT (SELECT yes FROM clean)
           AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.tenant_id = m.tenant_id AND c.user_id = m.user_id)
      ), written AS (
-       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, ${counterColumns})
+       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, ${counterColumns}, quarters)
        SELECT ${day}, * FROM counts
-       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET ${counterUpdates}
+       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET ${counterUpdates}, quarters = EXCLUDED.quarters
        RETURNING 1
      ), absorbed AS (
        DELETE FROM usage_deltas WHERE date = ${day}
@@ -160,6 +164,26 @@ export async function writeDailyCounts(
        INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, ${counterColumns})
        SELECT tenant_id, ${day}, ${counterColumns} FROM tenant_counts
        ON CONFLICT (tenant_id, date) DO UPDATE SET ${counterUpdates}
+     ), tenant_quarter_counts AS (
+       SELECT tenant_id, quarter, ${summedColumns()} FROM day_rows GROUP BY tenant_id, quarter
+     ), vanished_tenant_quarters AS (
+       DELETE FROM usage_metrics_quarter_hourly q
+        WHERE q.date = ${day} AND NOT (SELECT yes FROM clean)
+          AND NOT EXISTS (SELECT 1 FROM tenant_quarter_counts c WHERE c.tenant_id = q.tenant_id AND c.quarter = q.quarter)
+     ), tenant_quarters AS (
+       INSERT INTO usage_metrics_quarter_hourly AS q (tenant_id, date, quarter, ${counterColumns})
+       SELECT tenant_id, ${day}, quarter, ${counterColumns} FROM tenant_quarter_counts
+       ON CONFLICT (tenant_id, date, quarter) DO UPDATE SET ${counterUpdates}
+     ), quarter_counts AS (
+       SELECT quarter, ${summedColumns()} FROM tenant_quarter_counts GROUP BY quarter
+     ), vanished_quarters AS (
+       DELETE FROM usage_metrics_quarter_hourly_totals q
+        WHERE q.date = ${day} AND NOT (SELECT yes FROM clean)
+          AND NOT EXISTS (SELECT 1 FROM quarter_counts c WHERE c.quarter = q.quarter)
+     ), quarters AS (
+       INSERT INTO usage_metrics_quarter_hourly_totals AS q (date, quarter, ${counterColumns})
+       SELECT ${day}, quarter, ${counterColumns} FROM quarter_counts
+       ON CONFLICT (date, quarter) DO UPDATE SET ${counterUpdates}
      ), no_totals AS (
        DELETE FROM usage_metrics_daily_totals WHERE date = ${day} AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (
@@ -178,7 +202,8 @@ export async function finishRun(client: ClientBase, runId: string, rowsWritten: 
   const { rows } = await onClient<RollupRunRow>(
     client,
     Prisma.sql`UPDATE rollup_runs
-        SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = ${rowsWritten}, consumed_deltas = true
+        SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = ${rowsWritten}, consumed_deltas = true,
+            wrote_quarters = true
       WHERE id = ${runId}::bigint RETURNING ${RUN_COLUMNS}`,
   );
   return rows[0];

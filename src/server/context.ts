@@ -30,6 +30,11 @@ export interface Context {
   rollup: RollupRunner;
   requestId: string;
   log: Logger;
+  /**
+   * The time-zone names a timeZone argument may take (src/daily-usage/time-zones.ts): read from PostgreSQL once at
+   * start, since pg_timezone_names reads every zone file of the tzdata.
+   */
+  timeZones: ReadonlySet<string>;
   /** Filled in as Apollo resolves the request, for the request's log line and metrics. */
   report: {
     operation?: string;

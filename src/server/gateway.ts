@@ -9,6 +9,7 @@ import {
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { createTokenVerifier } from "../auth/token";
 import type { Config } from "../config";
+import { loadTimeZones } from "../daily-usage/time-zones";
 import { openDatabase, type Database } from "../db/database";
 import { applyMigrations } from "../db/migrate";
 import { ReadReplica, readYourWritesPlugin } from "../db/read-replica";
@@ -47,11 +48,15 @@ export interface Gateway {
 export async function startGateway(config: Config, options: { log?: Logger } = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config);
   const db = await openDatabase(config);
+  // The accepted timeZone names, from the database's own tzdata: the zones its AT TIME ZONE will compute in.
+  let timeZones: ReadonlySet<string>;
   try {
     const applied = await applyMigrations(db.direct);
     if (applied.length > 0) log.info({ migrations: applied }, "migrations applied");
     if (config.database.kind === "embedded" && config.database.demoData && (await seedDemoData(db.pool)))
       log.info("embedded database seeded with demo data");
+    timeZones = await loadTimeZones(db);
+    log.info({ timeZones: timeZones.size }, "time-zone names read");
   } catch (error) {
     await db.close();
     throw error;
@@ -113,7 +118,15 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
     budgets,
     log,
     contextFor: ({ viewer, requestId, log: requestLog }) =>
-      createContext({ viewer, requestId, log: requestLog, db: readReplica?.databaseFor(viewer) ?? db, config, rollup }),
+      createContext({
+        viewer,
+        requestId,
+        log: requestLog,
+        db: readReplica?.databaseFor(viewer) ?? db,
+        config,
+        rollup,
+        timeZones,
+      }),
     routes,
     metrics,
     graphiql: await demoGraphiqlOptions(config),

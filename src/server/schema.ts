@@ -21,6 +21,8 @@ import { UsageResolver } from "../usage/usage.graphql";
 import { QuotaResolver } from "../quota/quota.graphql";
 import { RollupResolver } from "../rollup/rollup.graphql";
 import { ViewerResolver } from "../viewer/viewer.graphql";
+// Issue 16's tenantSettings and setTenantTimeZone come last in Query and Mutation.
+import { TenantSettingsResolver } from "../tenant-settings/tenant-settings.graphql";
 import { DateScalar, DateTimeScalar } from "./scalars";
 
 /** Every resolver of the gateway: adding a feature adds one line here. */
@@ -36,6 +38,7 @@ const resolvers: NonEmptyArray<Function> = [
   QuotaResolver,
   UsageResolver,
   FunnelFreshnessResolver,
+  TenantSettingsResolver,
 ];
 
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import { usageRows } from "../daily-usage/exactness.sql";
-import { today, utcMidnight, windowBounds } from "../daily-usage/windows";
+import { localMidnight, todayIn, windowBounds, type TimeZoneName } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import type { LoaderDefinition } from "../server/context";
@@ -13,6 +13,7 @@ export interface TenantActivityRow {
   enrichments7d: number;
   exports7d: number;
   lastActive: Date | null;
+  timeZone: TimeZoneName;
 }
 
 export interface TenantUserActivityRow {
@@ -23,22 +24,21 @@ export interface TenantUserActivityRow {
   exports7d: number;
 }
 
-/** The 7 UTC dates ending today, which every 7d figure of tenantActivity covers. */
+/** The 7 dates ending today (in the answer's zone), which every 7d figure of tenantActivity covers. */
 export const TENANT_ACTIVITY_WINDOW = { days: 7 };
 
-const lastSevenDays = windowBounds(TENANT_ACTIVITY_WINDOW);
-
 /**
- * tenantActivity (contract): active tenants, counts over the 7 UTC dates
- * ending today, lastActive over the 90; names by code point, then id. The
+ * tenantActivity (contract): active tenants, counts over the 7 dates
+ * ending today in `zone`, lastActive over the 90; names by code point, then id. The
  * counts read each date as usageMetrics does (usageRows: rollup plus deltas,
  * raw only where it must be), per tenant; lastActive is one backward probe
  * of activity_log (tenant_id, created_at) per tenant, since any row counts
  * there, known action or not.
  */
-export function readTenantActivity(db: Database): Promise<TenantActivityRow[]> {
+export function readTenantActivity(db: Database, zone: TimeZoneName): Promise<TenantActivityRow[]> {
+  const today = todayIn(zone);
   return db.prisma.$queryRaw<TenantActivityRow[]>`
-    WITH ${usageRows(lastSevenDays, { tenants: null, by: "tenant" })},
+    WITH ${usageRows(windowBounds(TENANT_ACTIVITY_WINDOW, zone), { tenants: null, by: "tenant" })},
     week AS (
       SELECT tenant_id, sum(searches_executed)::int AS searches, sum(profiles_enriched)::int AS enrichments,
              sum(csv_exports)::int AS exports
@@ -51,24 +51,55 @@ export function readTenantActivity(db: Database): Promise<TenantActivityRow[]> {
            (SELECT max(l.created_at)
               FROM activity_log l
              WHERE l.tenant_id = t.id
-               AND l.created_at >= ${utcMidnight(Prisma.sql`${today} - 89`)}
-               AND l.created_at < ${utcMidnight(Prisma.sql`${today} + 1`)}) AS "lastActive"
+               AND l.created_at >= ${localMidnight(Prisma.sql`${today} - 89`, zone)}
+               AND l.created_at < ${localMidnight(Prisma.sql`${today} + 1`, zone)}) AS "lastActive",
+           ${zone}::text AS "timeZone"
       FROM tenants t
       LEFT JOIN week w ON w.tenant_id = t.id
      WHERE t.is_active
      ORDER BY "searches7d" DESC, t.name COLLATE "C", t.id`;
 }
 
+/** One tenant's users in the answer's zone. */
+export interface TenantUsersKey {
+  tenantId: string;
+  zone: TimeZoneName;
+}
+
 /**
  * TenantActivity.users (contract): every user whose users.tenant_id is the
  * tenant, zeros included, counting only their rows in that tenant over the 7
- * UTC dates ending today (usageRows per tenant and user); by searches7d
- * descending, then id. One statement for all the tenants of a request.
+ * dates ending today in the answer's zone (usageRows per tenant and user); by
+ * searches7d descending, then id. One statement for all the tenants of a
+ * request (they share its zone).
  */
-export const tenantUsersLoader: LoaderDefinition<string, TenantUserActivityRow[]> = (db) =>
-  new DataLoader(async (tenantIds) => {
-    const rows = await db.prisma.$queryRaw<(TenantUserActivityRow & { tenantId: string })[]>`
-      WITH ${usageRows(lastSevenDays, { tenants: tenantIds, by: "tenantUser" })},
+export const tenantUsersLoader: LoaderDefinition<TenantUsersKey, TenantUserActivityRow[]> = (db) =>
+  new DataLoader(
+    async (keys) => {
+      const byTenant = new Map<string, TenantUserActivityRow[]>(keys.map((key) => [cacheKey(key), []]));
+      for (const zone of new Set(keys.map((key) => key.zone))) {
+        const tenantIds = keys.filter((key) => key.zone === zone).map((key) => key.tenantId);
+        const rows = await readTenantUsers(db, tenantIds, zone);
+        // Rows as they come (the extra tenantId is never selected): thousands of users, no copy of each.
+        for (const row of rows) byTenant.get(cacheKey({ tenantId: row.tenantId, zone }))?.push(row);
+      }
+      return keys.map((key) => byTenant.get(cacheKey(key)) ?? []);
+    },
+    { cacheKeyFn: cacheKey },
+  );
+
+function cacheKey({ tenantId, zone }: TenantUsersKey): string {
+  return `${zone} ${tenantId}`;
+}
+
+/** The users of `tenantIds` with their 7-day counts in `zone` (tenantUsersLoader's rule). */
+function readTenantUsers(
+  db: Database,
+  tenantIds: readonly string[],
+  zone: TimeZoneName,
+): Promise<(TenantUserActivityRow & { tenantId: string })[]> {
+  return db.prisma.$queryRaw<(TenantUserActivityRow & { tenantId: string })[]>`
+      WITH ${usageRows(windowBounds(TENANT_ACTIVITY_WINDOW, zone), { tenants: tenantIds, by: "tenantUser" })},
       week AS (
         SELECT tenant_id, user_id, sum(searches_executed)::int AS searches,
                sum(profiles_enriched)::int AS enrichments, sum(csv_exports)::int AS exports
@@ -82,8 +113,4 @@ export const tenantUsersLoader: LoaderDefinition<string, TenantUserActivityRow[]
         LEFT JOIN week c ON c.tenant_id = u.tenant_id AND c.user_id = u.id
        WHERE u.tenant_id = ANY (${tenantIds}::uuid[])
        ORDER BY "searches7d" DESC, u.id`;
-    const byTenant = new Map<string, TenantUserActivityRow[]>(tenantIds.map((id) => [id, []]));
-    // Rows as they come (the extra tenantId is never selected): thousands of users, no copy of each.
-    for (const row of rows) byTenant.get(row.tenantId)?.push(row);
-    return tenantIds.map((id) => byTenant.get(id) ?? []);
-  });
+}

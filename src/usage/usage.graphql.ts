@@ -22,7 +22,8 @@ import type { Counts } from "../daily-usage/counters";
 import { counterFields } from "../daily-usage/counters.graphql";
 import { FreshnessField } from "../daily-usage/freshness.graphql";
 import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
-import type { UsagePeriodUnit } from "../daily-usage/windows";
+import { resolveTimeZone } from "../daily-usage/time-zones";
+import { TENANT_SCOPED_ZONE, TIME_ZONE_FIELD, type TimeZoneName, type UsagePeriodUnit } from "../daily-usage/windows";
 import { forbidden } from "../errors";
 import { datesIn, isArgumentGiven, MAX_WINDOW_DAYS, parseDateWindow, parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
@@ -63,9 +64,9 @@ export enum UsageGranularity {
 }
 registerEnumType(UsageGranularity, {
   name: "UsageGranularity",
-  description: "The period of UsageMetrics.buckets, in UTC.",
+  description: "The period of UsageMetrics.buckets, in the answer's timeZone.",
   valuesConfig: {
-    DAY: { description: "One UTC date." },
+    DAY: { description: "One date." },
     WEEK: { description: "An ISO week, Monday to Sunday." },
     MONTH: { description: "A calendar month." },
   },
@@ -166,6 +167,9 @@ export class UsageMetrics {
   })
   tenantId!: string | null;
 
+  @Field(() => String, { description: TIME_ZONE_FIELD })
+  timeZone!: TimeZoneName;
+
   @Field(() => [DailyUsage], {
     description: "One entry per date from startDate to endDate, oldest first, zeros where nothing happened.",
   })
@@ -193,7 +197,7 @@ class UsageMetricsArgs {
   @Field(() => DateScalar, {
     nullable: true,
     description:
-      `First date of a custom window, from..to (UTC dates, both included), used instead of range. Give both or ` +
+      `First date of a custom window, from..to (dates in timeZone, both included), used instead of range. Give both or ` +
       `neither, and not together with range; from <= to, at most ${MAX_WINDOW_DAYS} dates; else BAD_USER_INPUT.`,
   })
   from?: string | null;
@@ -210,6 +214,9 @@ class UsageMetricsArgs {
     description: "The period of buckets; null counts as DAY. daily stays one entry per date whatever it is.",
   })
   granularity!: UsageGranularity | null;
+
+  @Field(() => String, { nullable: true, description: TENANT_SCOPED_ZONE })
+  timeZone?: string | null;
 }
 
 @Resolver(() => UsageMetrics)
@@ -226,18 +233,20 @@ export class UsageResolver {
   })
   @Auth(Role.TENANT_ADMIN, Role.SUPER_ADMIN)
   async usageMetrics(
-    @Ctx() { viewer, db }: Context,
+    @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
-    @Args(() => UsageMetricsArgs) { range, tenantId, from, to, granularity }: UsageMetricsArgs,
+    @Args(() => UsageMetricsArgs) { range, tenantId, from, to, granularity, timeZone }: UsageMetricsArgs,
   ): Promise<UsageMetrics> {
-    const scoped = scopeTenant(viewer as Viewer, parseTenantId(tenantId, "tenantId"));
+    const scoped = scopeTenant(ctx.viewer as Viewer, parseTenantId(tenantId, "tenantId"));
     const window = parseDateWindow(from, to, { exclusiveWith: isArgumentGiven(info, "range") ? "range" : null });
-    const series = await readUsageSeries(db, {
+    const zone = await resolveTimeZone(ctx, timeZone, scoped);
+    const series = await readUsageSeries(ctx.db, {
       tenantId: scoped,
       window: window ?? { days: RANGE_DAYS[range] },
       unit: PERIOD_UNIT[granularity ?? UsageGranularity.DAY],
+      zone,
     });
-    return { range, tenantId: scoped, ...series };
+    return { range, tenantId: scoped, timeZone: zone, ...series };
   }
 
   /** With changes, one statement of its own, sent only when a client asks for either. */
@@ -263,22 +272,35 @@ export class UsageResolver {
   })
   userBreakdown(@Root() usage: UsageMetrics, @Ctx() { db }: Context): Promise<UserUsageRow[]> | null {
     if (usage.tenantId === null) return null;
-    return readUserUsage(db, { tenantId: usage.tenantId, from: usage.startDate, to: usage.endDate });
+    return readUserUsage(db, {
+      tenantId: usage.tenantId,
+      zone: usage.timeZone,
+      from: usage.startDate,
+      to: usage.endDate,
+    });
   }
 
   @FreshnessField("startDate to endDate")
   freshness(@Root() usage: UsageMetrics, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx
-      .loader(freshnessLoader)
-      .load({ from: usage.startDate, to: usage.endDate, readsRollup: true, tenantId: usage.tenantId });
+    return ctx.loader(freshnessLoader).load({
+      from: usage.startDate,
+      to: usage.endDate,
+      zone: usage.timeZone,
+      readsRollup: true,
+      tenantId: usage.tenantId,
+    });
   }
 }
 
 /** previousTotals and changes of an answer, from the request's one statement for its window. */
 function compareWithPrevious(usage: UsageMetrics, ctx: Context): Promise<UsageComparisonRow> {
-  return ctx
-    .loader(usageComparisonLoader)
-    .load({ tenantId: usage.tenantId, from: usage.startDate, to: usage.endDate, totals: usage.totals });
+  return ctx.loader(usageComparisonLoader).load({
+    tenantId: usage.tenantId,
+    zone: usage.timeZone,
+    from: usage.startDate,
+    to: usage.endDate,
+    totals: usage.totals,
+  });
 }
 
 /** The tenant whose figures the viewer gets (null: all tenants, super admins only). */

@@ -2,7 +2,14 @@ import DataLoader from "dataloader";
 import { countsOf, type CounterName, type Counts } from "../daily-usage/counters";
 import { allCounts, summedCounts, zeroCounts } from "../daily-usage/counters.sql";
 import { usageRows } from "../daily-usage/exactness.sql";
-import { today, windowBounds, type UsagePeriodUnit, type UsageWindow } from "../daily-usage/windows";
+import {
+  todayIn,
+  windowBounds,
+  windowDates,
+  type TimeZoneName,
+  type UsagePeriodUnit,
+  type UsageWindow,
+} from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 import { badUserInput } from "../errors";
@@ -77,11 +84,18 @@ type SeriesRow = UsageBucketRow & { isDay: boolean; isBucket: boolean; isTotal: 
  */
 export async function readUsageSeries(
   db: Database,
-  { tenantId, window, unit }: { tenantId: string | null; window: UsageWindow; unit: UsagePeriodUnit },
+  {
+    tenantId,
+    window,
+    unit,
+    zone,
+  }: { tenantId: string | null; window: UsageWindow; unit: UsagePeriodUnit; zone: TimeZoneName },
 ): Promise<UsageSeries> {
   const period = periodsOf(unit);
+  const bounds = windowBounds(window, zone);
+  const today = todayIn(zone);
   const rows = await db.prisma.$queryRaw<SeriesRow[]>`
-    WITH ${usageRows(windowBounds(window), { tenants: tenantId, by: "date" })}
+    WITH ${usageRows(bounds, { tenants: tenantId, by: "date" })}
     SELECT GROUPING(days.day) = 0 AS "isDay",
       ${period.start} IS NOT NULL AS "isBucket",
       GROUPING(days.day) = 1 AND ${period.start} IS NULL AS "isTotal",
@@ -92,7 +106,7 @@ export async function readUsageSeries(
       min(days.day) > ${period.start} OR max(days.day) < ${period.end} OR ${period.end} >= ${today} AS partial,
       max(days.day) > ${today} AS "beyondToday",
       ${summedCounts("u")}
-    FROM days ${period.join} LEFT JOIN usage_rows u ON u.day = days.day
+    FROM ${windowDates(bounds)} days ${period.join} LEFT JOIN usage_rows u ON u.day = days.day
     GROUP BY GROUPING SETS ((days.day), ${period.set} ())
     ORDER BY "isTotal", min(days.day)`;
   const total = rows[rows.length - 1];
@@ -118,6 +132,7 @@ export async function readUsageSeries(
 /** A UsageMetrics answer's window and totals, which its previousTotals and changes compare with. */
 export interface UsageComparisonKey {
   tenantId: string | null;
+  zone: TimeZoneName;
   from: string;
   to: string;
   totals: Counts;
@@ -138,10 +153,10 @@ export interface UsageComparisonRow {
  */
 async function readUsageComparison(
   db: Database,
-  { tenantId, from, to, totals }: UsageComparisonKey,
+  { tenantId, zone, from, to, totals }: UsageComparisonKey,
 ): Promise<UsageComparisonRow> {
   const count = Prisma.sql`(${to}::date - ${from}::date + 1)`;
-  const previousWindow = { start: Prisma.sql`(${from}::date - ${count})`, count };
+  const previousWindow = { start: Prisma.sql`(${from}::date - ${count})`, count, zone };
   const rows = await db.prisma.$queryRaw<UsageComparisonRow[]>`
     SELECT to_jsonb(prev) AS "previousTotals", (
       SELECT jsonb_object_agg(c.key, jsonb_build_object(
@@ -165,7 +180,7 @@ async function readUsageComparison(
  */
 export const usageComparisonLoader: LoaderDefinition<UsageComparisonKey, UsageComparisonRow> = (db) =>
   new DataLoader((keys) => Promise.all(keys.map((key) => readUsageComparison(db, key))), {
-    cacheKeyFn: ({ tenantId, from, to, totals }) => JSON.stringify([tenantId, from, to, countsOf(totals)]),
+    cacheKeyFn: ({ tenantId, zone, from, to, totals }) => JSON.stringify([tenantId, zone, from, to, countsOf(totals)]),
   });
 
 /**
@@ -177,10 +192,10 @@ export const usageComparisonLoader: LoaderDefinition<UsageComparisonKey, UsageCo
  */
 export function readUserUsage(
   db: Database,
-  { tenantId, from, to }: { tenantId: string; from: string; to: string },
+  { tenantId, zone, from, to }: { tenantId: string; zone: TimeZoneName; from: string; to: string },
 ): Promise<UserUsageRow[]> {
   return db.prisma.$queryRaw<UserUsageRow[]>`
-    WITH ${usageRows(windowBounds({ from, to }), { tenants: tenantId, by: "user" })}
+    WITH ${usageRows(windowBounds({ from, to }, zone), { tenants: tenantId, by: "user" })}
     SELECT u.user_id::text AS "userId", (SELECT full_name FROM users WHERE users.id = u.user_id) AS "fullName",
       ${summedCounts("u")}
     FROM (

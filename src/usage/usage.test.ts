@@ -182,9 +182,10 @@ async function rollUp(dates: string[], status = "succeeded"): Promise<void> {
     await client.query("DELETE FROM usage_stale_dates WHERE date = ANY($1::date[])", [dates]);
     // A failed run rolls back, its deltas with it.
     await client.query("DELETE FROM usage_deltas WHERE date = ANY($1::date[]) AND $2 = 'succeeded'", [dates, status]);
+    // No quarter-hour rows: these tests read whole UTC dates, which never read them.
     await client.query(
-      `INSERT INTO rollup_runs (date, status, started_at, finished_at, trigger, consumed_deltas)
-       SELECT d, $2, now(), now(), 'manual', $2 = 'succeeded' FROM unnest($1::date[]) d`,
+      `INSERT INTO rollup_runs (date, status, started_at, finished_at, trigger, consumed_deltas, wrote_quarters)
+       SELECT d, $2, now(), now(), 'manual', $2 = 'succeeded', $2 = 'succeeded' FROM unnest($1::date[]) d`,
       [dates, status],
     );
     await client.query("COMMIT");

@@ -35,6 +35,8 @@ type Documents = {
     "\n  mutation FreshnessRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": typeof types.FreshnessRollupDocument,
     "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": typeof types.ReplicaUsageDocument,
     "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": typeof types.ReplicaRecordDocument,
+    "\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": typeof types.ReplicaSetTimeZoneDocument,
+    "\n  query ReplicaTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      timeZone\n    }\n  }\n": typeof types.ReplicaTenantSettingsDocument,
     "\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n": typeof types.ReplicaRollupDocument,
     "\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n": typeof types.ReplicaRunsDocument,
     "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": typeof types.TimeoutViewerDocument,
@@ -69,6 +71,9 @@ type Documents = {
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": typeof types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": typeof types.OutageRollupDocument,
     "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": typeof types.OutageRecordDocument,
+    "\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.SetTenantTimeZoneDocument,
+    "\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.SetTenantTimeZoneOmittedDocument,
+    "\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.ReadTenantSettingsDocument,
     "\n  query TenantsTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": typeof types.TenantsTenantActivityDocument,
     "\n  query LateRowsUsage($tenantId: ID) {\n    usageMetrics(range: LAST_30_DAYS, tenantId: $tenantId) {\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": typeof types.LateRowsUsageDocument,
     "\n  mutation LateRowsRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": typeof types.LateRowsRollupDocument,
@@ -102,6 +107,8 @@ const documents: Documents = {
     "\n  mutation FreshnessRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": types.FreshnessRollupDocument,
     "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": types.ReplicaUsageDocument,
     "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": types.ReplicaRecordDocument,
+    "\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": types.ReplicaSetTimeZoneDocument,
+    "\n  query ReplicaTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      timeZone\n    }\n  }\n": types.ReplicaTenantSettingsDocument,
     "\n  mutation ReplicaRollup($date: Date!) {\n    runRollup(date: $date) {\n      startedAt\n    }\n  }\n": types.ReplicaRollupDocument,
     "\n  query ReplicaRuns {\n    rollupStatus {\n      recentRuns {\n        startedAt\n      }\n    }\n  }\n": types.ReplicaRunsDocument,
     "\n  query TimeoutViewer {\n    viewer {\n      id\n      fullName\n    }\n  }\n": types.TimeoutViewerDocument,
@@ -136,6 +143,9 @@ const documents: Documents = {
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": types.OutageRollupDocument,
     "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": types.OutageRecordDocument,
+    "\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": types.SetTenantTimeZoneDocument,
+    "\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": types.SetTenantTimeZoneOmittedDocument,
+    "\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": types.ReadTenantSettingsDocument,
     "\n  query TenantsTenantActivity {\n    tenantActivity {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n    }\n  }\n": types.TenantsTenantActivityDocument,
     "\n  query LateRowsUsage($tenantId: ID) {\n    usageMetrics(range: LAST_30_DAYS, tenantId: $tenantId) {\n      daily {\n        date\n        totalLogins\n        searchesExecuted\n        profilesViewed\n        profilesEnriched\n        csvExports\n        listsCreated\n        personasCreated\n        lookalikeSearches\n      }\n    }\n  }\n": types.LateRowsUsageDocument,
     "\n  mutation LateRowsRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n    }\n  }\n": types.LateRowsRollupDocument,
@@ -246,6 +256,14 @@ export function graphql(source: "\n  query ReplicaUsage($tenantId: ID) {\n    us
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReplicaTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  query ReplicaTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      timeZone\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -382,6 +400,18 @@ export function graphql(source: "\n  mutation OutageRollup($date: Date!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
