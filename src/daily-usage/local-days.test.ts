@@ -394,22 +394,40 @@ function byCodePoint(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-/** Freshness of a window: its dates only, oldest first, each once; `allLive` where every date is read raw. */
-function expectFreshness(freshness: Fresh, window: string[], today: string, allLive = false): void {
+/**
+ * Freshness of a window: its dates only, oldest first, each once; today never missing; every local date holding
+ * instants of the UTC date today (not rolled up: the rollup's dates are UTC dates) live, and with `allLive` (answers
+ * read raw) every date of the window.
+ */
+async function expectFreshness(
+  zone: string,
+  freshness: Fresh,
+  window: string[],
+  today: string,
+  allLive = false,
+): Promise<void> {
+  const { rows } = await pool.query<{ date: string }>(
+    `SELECT DISTINCT to_char(${LOCAL_DATE("t")}, 'YYYY-MM-DD') AS date
+       FROM unnest(ARRAY[((now() AT TIME ZONE 'UTC')::date)::timestamp AT TIME ZONE 'UTC', now()]) t`,
+    [zone],
+  );
+  const unrolled = rows.map((row) => row.date).filter((date) => window.includes(date));
   const inWindow = (dates: string[]) => dates.every((date) => window.includes(date));
   const ascending = (dates: string[]) => dates.every((date, i) => i === 0 || dates[i - 1] < date);
   expect({
+    zone,
     liveInWindow: inWindow(freshness.liveDates),
     liveAscending: ascending(freshness.liveDates),
-    todayLive: !window.includes(today) || freshness.liveDates.includes(today),
+    unrolledLive: unrolled.filter((date) => !freshness.liveDates.includes(date)),
     missingInWindow: inWindow(freshness.missingDates),
     missingAscending: ascending(freshness.missingDates),
     todayNotMissing: !freshness.missingDates.includes(today),
     ...(allLive ? { liveDates: freshness.liveDates } : {}),
   }).toEqual({
+    zone,
     liveInWindow: true,
     liveAscending: true,
-    todayLive: true,
+    unrolledLive: [],
     missingInWindow: true,
     missingAscending: true,
     todayNotMissing: true,
@@ -589,7 +607,7 @@ async function checkUsage(zone: LocalTimeZone | "UTC", given: string | undefined
           viewName,
           answer: { ...expected, ...zoneField(landed, given) },
         });
-        expectFreshness(freshness, datesOf(expected.startDate, expected.endDate), today);
+        await expectFreshness(zone, freshness, datesOf(expected.startDate, expected.endDate), today);
       }
     }
   });
@@ -755,7 +773,7 @@ async function checkFunnel(zone: LocalTimeZone | "UTC", given: string | undefine
               })),
             },
           });
-          expectFreshness(freshness, datesOf(start, today), today, mode === "USERS");
+          await expectFreshness(zone, freshness, datesOf(start, today), today, mode === "USERS");
         }
       }
     }
@@ -811,7 +829,7 @@ async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined
         ...zoneField(landed, given),
       },
     });
-    expectFreshness(freshness, datesOf(addLocalDays(today, -7), today), today);
+    await expectFreshness(zone, freshness, datesOf(addLocalDays(today, -7), today), today);
   });
 }
 
@@ -902,7 +920,8 @@ async function checkTenants(zone: LocalTimeZone | "UTC", given: string | undefin
       zone,
       answer: expected,
     });
-    for (const tenant of answer) expectFreshness(tenant.freshness, datesOf(addLocalDays(today, -6), today), today);
+    for (const tenant of answer)
+      await expectFreshness(zone, tenant.freshness, datesOf(addLocalDays(today, -6), today), today);
     expect(expected.map((tenant) => tenant.id)).toEqual(
       expect.arrayContaining([...Object.values(scenario.tenantOf), scenario.emptyTenantId]),
     );
@@ -977,7 +996,7 @@ async function checkHealth(zone: LocalTimeZone | "UTC", given: string | undefine
           })),
         },
       });
-      expectFreshness(freshness, window, today, true);
+      await expectFreshness(zone, freshness, window, today, true);
     }
   });
 }
