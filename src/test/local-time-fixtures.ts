@@ -248,13 +248,29 @@ export async function seedLocalTimeScenario(
                     AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AND tenant_id = $2)`,
     [rolledUp[rolledUp.length - 3], tenantOf["Asia/Kolkata"]],
   );
+  // Rolled-up rows moved across a local midnight within their UTC date (Sydney's, five days ago: 13:00 or 14:00
+  // UTC), and deleted on one (Chatham's, nine days ago): the rollup's pieces of those dates change under it.
+  const changed = async (sql: string, params: unknown[]) => {
+    const { rowCount } = await pool.query(sql, params);
+    if (!rowCount) throw new Error(`the fixture's edit found no row: ${sql}`);
+  };
+  const midnightOf = (zone: LocalTimeZone, days: number) =>
+    edges[zone].midnights.find((midnight) => midnight.date === addLocalDays(edges[zone].today, days));
+  const sydney = midnightOf("Australia/Sydney", -5);
+  if (sydney)
+    await changed(`UPDATE activity_log SET created_at = created_at + interval '2 seconds' WHERE created_at = $1`, [
+      new Date(sydney.at.getTime() - SECOND),
+    ]);
+  const chatham = midnightOf("Pacific/Chatham", -9);
+  if (chatham)
+    await changed(`DELETE FROM activity_log WHERE created_at = ANY($1::timestamptz[])`, [
+      [new Date(chatham.at.getTime() - SECOND), chatham.at],
+    ]);
   // Prospects moved across a local midnight (their trigger's deltas move with them): a second before Kathmandu's
   // midnight three days ago to a second after it, and Sydney's failed ones of the last week to complete.
-  const kathmandu = edges["Asia/Kathmandu"].midnights.find(
-    (midnight) => midnight.date === addLocalDays(edges["Asia/Kathmandu"].today, -3),
-  );
+  const kathmandu = midnightOf("Asia/Kathmandu", -3);
   if (kathmandu)
-    await pool.query(`UPDATE prospects SET updated_at = updated_at + interval '2 seconds' WHERE updated_at = $1`, [
+    await changed(`UPDATE prospects SET updated_at = updated_at + interval '2 seconds' WHERE updated_at = $1`, [
       new Date(kathmandu.at.getTime() - SECOND),
     ]);
   await pool.query(
@@ -263,6 +279,9 @@ export async function seedLocalTimeScenario(
         AND id IN (SELECT id FROM prospects WHERE tenant_id = $1 ORDER BY id LIMIT 10)`,
     [tenantOf["Australia/Sydney"]],
   );
+  // And one deleted at Kolkata's midnight two days ago.
+  const kolkata = midnightOf("Asia/Kolkata", -2);
+  if (kolkata) await changed(`DELETE FROM prospects WHERE updated_at = $1`, [kolkata.at]);
 
   return {
     tenantOf,
