@@ -15,7 +15,9 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse as parseCsv } from "csv-parse/sync";
 import { parse } from "graphql";
 import { Client, type Pool } from "pg";
+import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
+import { viewerWithoutRow } from "../test/factories";
 import { FOREIGN_HOST_TIME_ZONE } from "../test/foreign-time-zone.environment";
 import {
   addLocalDays,
@@ -25,7 +27,8 @@ import {
   type LocalTimeZone,
 } from "../test/local-time-fixtures";
 import { isObject, KNOWN_SOURCES } from "../test/scenario";
-import { errorCodes, useTestGateway } from "../test/test-gateway";
+import { graphql } from "../test/gql";
+import { errorCodes, useTestGateway, type GraphQLResponse } from "../test/test-gateway";
 
 const SEED = 20261207;
 const ZONES_AND_UTC: Array<LocalTimeZone | "UTC"> = [...LOCAL_TIME_ZONES, "UTC"];
@@ -35,16 +38,9 @@ const ZONES_AND_UTC: Array<LocalTimeZone | "UTC"> = [...LOCAL_TIME_ZONES, "UTC"]
  * lands (its zone tests are it.skip until then; the UTC default is checked either way).
  */
 const LANDED = {
-  usageMetrics: true,
-  funnel: true,
-  platformPulse: true,
-  tenantActivity: true,
   enrichmentHealth: false,
   errorFeed: false,
-  usageCsv: true,
   errorFeedCsv: false,
-  /** setTenantTimeZone, and the tenant's zone as the default of its answers. */
-  tenantDefaults: true,
 };
 
 const COUNTERS = [
@@ -73,73 +69,14 @@ const COUNTS = `
 const LOCAL_DATE = (column: string) => `(${column} AT TIME ZONE $1::text)::date`;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Documents. Each is sent with `timeZone` (once the query has it) and without; until it lands, the argument and the
-// field are cut out, so the UTC oracles run on main's schema as it is.
+// Documents, each sent with `timeZone` and without. Typed (codegen) for the queries that take it on main; the others
+// are parsed here with the argument and the field cut out until they land, so their UTC oracles run meanwhile.
 
 interface Fresh {
   liveDates: string[];
   missingDates: string[];
 }
-type Change = { current: number; previous: number; absolute: number; percent: number | null };
-interface UsageAnswer {
-  usageMetrics: {
-    range: string;
-    startDate: string;
-    endDate: string;
-    tenantId: string | null;
-    timeZone?: string;
-    daily: Array<Counts & { date: string }>;
-    totals: Counts;
-    buckets: Array<Counts & { periodStart: string; periodEnd: string; from: string; to: string; partial: boolean }>;
-    previousTotals: Counts;
-    changes: Record<keyof Counts, Change>;
-    userBreakdown: Array<Counts & { userId: string; fullName: string | null }> | null;
-    freshness: Fresh;
-  };
-}
-interface FunnelAnswer {
-  funnel: {
-    days: number;
-    tenantId: string | null;
-    mode: string;
-    timeZone?: string;
-    stages: Array<{
-      key: string;
-      value: number;
-      conversionRate: number | null;
-      previousValue: number;
-      change: number;
-      changePercent: number | null;
-    }>;
-    freshness: Fresh;
-  };
-}
-interface PulseAnswer {
-  platformPulse: {
-    totalProspects: number;
-    enrichedProspects: number;
-    enrichmentCoverage: number;
-    enrichmentFailed: number;
-    activeUsersToday: number;
-    activeUsers7dAvg: number;
-    timeZone?: string;
-    freshness: Fresh;
-  };
-}
 type UserCounts = { searches7d: number; enrichments7d: number; exports7d: number };
-interface TenantsAnswer {
-  tenantActivity: Array<
-    UserCounts & {
-      id: string;
-      name: string;
-      userCount: number;
-      lastActive: string | null;
-      timeZone?: string;
-      users: Array<UserCounts & { id: string; fullName: string | null }>;
-      freshness: Fresh;
-    }
-  >;
-}
 interface HealthAnswer {
   enrichmentHealth: {
     days: number;
@@ -175,82 +112,199 @@ function operation<TResult>(source: string, landed: boolean): TypedDocumentNode<
   return parse(text);
 }
 
-const COUNTS_FIELDS = COUNTERS.join("\n");
-const CHANGE_FIELDS = COUNTERS.map((key) => `${key} { current previous absolute percent }`).join("\n");
-
-const usageDocument = (landed: boolean) =>
-  operation<UsageAnswer>(
-    `query LocalDaysUsage($range: UsageRange, $tenantId: ID, $from: Date, $to: Date,
-                          $granularity: UsageGranularity, $timeZone: String) {
-      usageMetrics(range: $range, tenantId: $tenantId, from: $from, to: $to, granularity: $granularity,
-                   timeZone: $timeZone) {
-        range
-        startDate
-        endDate
-        tenantId
-        timeZone
-        daily { date ${COUNTS_FIELDS} }
-        totals { ${COUNTS_FIELDS} }
-        buckets { periodStart periodEnd from to partial ${COUNTS_FIELDS} }
-        previousTotals { ${COUNTS_FIELDS} }
-        changes { ${CHANGE_FIELDS} }
-        userBreakdown { userId fullName ${COUNTS_FIELDS} }
-        freshness { liveDates missingDates }
+const LocalDaysUsage = graphql(`
+  query LocalDaysUsage(
+    $range: UsageRange
+    $tenantId: ID
+    $from: Date
+    $to: Date
+    $granularity: UsageGranularity
+    $timeZone: String
+  ) {
+    usageMetrics(
+      range: $range
+      tenantId: $tenantId
+      from: $from
+      to: $to
+      granularity: $granularity
+      timeZone: $timeZone
+    ) {
+      range
+      startDate
+      endDate
+      tenantId
+      timeZone
+      daily {
+        date
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
       }
-    }`,
-    landed,
-  );
-
-const funnelDocument = (landed: boolean) =>
-  operation<FunnelAnswer>(
-    `query LocalDaysFunnel($days: Int, $tenantId: ID, $mode: FunnelMode, $timeZone: String) {
-      funnel(days: $days, tenantId: $tenantId, mode: $mode, timeZone: $timeZone) {
-        days
-        tenantId
-        mode
-        timeZone
-        stages { key value conversionRate previousValue change changePercent }
-        freshness { liveDates missingDates }
+      totals {
+        ...LocalDaysCounts
       }
-    }`,
-    landed,
-  );
-
-const pulseDocument = (landed: boolean) =>
-  operation<PulseAnswer>(
-    `query LocalDaysPulse($timeZone: String) {
-      platformPulse(timeZone: $timeZone) {
-        totalProspects
-        enrichedProspects
-        enrichmentCoverage
-        enrichmentFailed
-        activeUsersToday
-        activeUsers7dAvg
-        timeZone
-        freshness { liveDates missingDates }
+      buckets {
+        periodStart
+        periodEnd
+        from
+        to
+        partial
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
       }
-    }`,
-    landed,
-  );
+      previousTotals {
+        ...LocalDaysCounts
+      }
+      changes {
+        totalLogins {
+          ...LocalDaysChange
+        }
+        searchesExecuted {
+          ...LocalDaysChange
+        }
+        profilesViewed {
+          ...LocalDaysChange
+        }
+        profilesEnriched {
+          ...LocalDaysChange
+        }
+        csvExports {
+          ...LocalDaysChange
+        }
+        listsCreated {
+          ...LocalDaysChange
+        }
+        personasCreated {
+          ...LocalDaysChange
+        }
+        lookalikeSearches {
+          ...LocalDaysChange
+        }
+      }
+      userBreakdown {
+        userId
+        fullName
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
+      }
+      freshness {
+        liveDates
+        missingDates
+      }
+    }
+  }
 
-const tenantsDocument = (landed: boolean) =>
-  operation<TenantsAnswer>(
-    `query LocalDaysTenants($timeZone: String) {
-      tenantActivity(timeZone: $timeZone) {
+  fragment LocalDaysCounts on UsageCounts {
+    totalLogins
+    searchesExecuted
+    profilesViewed
+    profilesEnriched
+    csvExports
+    listsCreated
+    personasCreated
+    lookalikeSearches
+  }
+
+  fragment LocalDaysChange on CounterChange {
+    current
+    previous
+    absolute
+    percent
+  }
+`);
+
+const LocalDaysFunnel = graphql(`
+  query LocalDaysFunnel($days: Int, $tenantId: ID, $mode: FunnelMode, $timeZone: String) {
+    funnel(days: $days, tenantId: $tenantId, mode: $mode, timeZone: $timeZone) {
+      days
+      tenantId
+      mode
+      timeZone
+      stages {
+        key
+        value
+        conversionRate
+        previousValue
+        change
+        changePercent
+      }
+      freshness {
+        liveDates
+        missingDates
+      }
+    }
+  }
+`);
+
+const LocalDaysPulse = graphql(`
+  query LocalDaysPulse($timeZone: String) {
+    platformPulse(timeZone: $timeZone) {
+      totalProspects
+      enrichedProspects
+      enrichmentCoverage
+      enrichmentFailed
+      activeUsersToday
+      activeUsers7dAvg
+      timeZone
+      freshness {
+        liveDates
+        missingDates
+      }
+    }
+  }
+`);
+
+const LocalDaysTenants = graphql(`
+  query LocalDaysTenants($timeZone: String) {
+    tenantActivity(timeZone: $timeZone) {
+      id
+      name
+      userCount
+      searches7d
+      enrichments7d
+      exports7d
+      lastActive
+      timeZone
+      users {
         id
-        name
-        userCount
+        fullName
         searches7d
         enrichments7d
         exports7d
-        lastActive
-        timeZone
-        users { id fullName searches7d enrichments7d exports7d }
-        freshness { liveDates missingDates }
       }
-    }`,
-    landed,
-  );
+      freshness {
+        liveDates
+        missingDates
+      }
+    }
+  }
+`);
+
+const LocalDaysSetZone = graphql(`
+  mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {
+    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {
+      tenantId
+      timeZone
+    }
+  }
+`);
 
 const healthDocument = (landed: boolean) =>
   operation<HealthAnswer>(
@@ -360,9 +414,9 @@ async function onOneLocalDay(zone: string, check: (today: string) => Promise<voi
   }
 }
 
-async function ask<TResult>(
-  document: TypedDocumentNode<TResult, Record<string, unknown>>,
-  variables: Record<string, unknown>,
+async function ask<TResult, TVariables>(
+  document: TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
   viewer: Viewer,
 ): Promise<TResult> {
   const { status, body } = await gateway.query(document, variables, { viewer });
@@ -590,22 +644,21 @@ function usageViews(zone: LocalTimeZone): Array<[string, Viewer, string | undefi
   ];
 }
 
-async function checkUsage(zone: LocalTimeZone | "UTC", given: string | undefined, landed: boolean): Promise<void> {
+async function checkUsage(zone: LocalTimeZone | "UTC", given: string | undefined): Promise<void> {
   const views = usageViews(zone === "UTC" ? "Asia/Kolkata" : zone);
   await onOneLocalDay(zone, async (today) => {
     for (const [windowName, window] of usageWindows(zone, today)) {
       // Every view on the last 7 days, the all-tenant view alone on 366 dates, both main views on the others.
       const count = window.range === "LAST_7_DAYS" ? views.length : windowName.startsWith("366") ? 1 : 2;
       for (const [viewName, viewer, tenantId, covered] of views.slice(0, count)) {
-        const { freshness, ...answer } = (
-          await ask(usageDocument(landed), { ...window, tenantId, timeZone: given }, viewer)
-        ).usageMetrics;
+        const { freshness, ...answer } = (await ask(LocalDaysUsage, { ...window, tenantId, timeZone: given }, viewer))
+          .usageMetrics;
         const expected = await expectedUsage(zone, today, window, covered);
         expect({ zone, windowName, viewName, answer }).toEqual({
           zone,
           windowName,
           viewName,
-          answer: { ...expected, ...zoneField(landed, given) },
+          answer: { ...expected, timeZone: given ?? "UTC" },
         });
         await expectFreshness(zone, freshness, datesOf(expected.startDate, expected.endDate), today);
       }
@@ -615,18 +668,17 @@ async function checkUsage(zone: LocalTimeZone | "UTC", given: string | undefined
 
 describe("usageMetrics in local days", () => {
   it("without timeZone is the UTC answer: the figures of plain SQL by UTC dates", async () => {
-    await checkUsage("UTC", undefined, LANDED.usageMetrics);
+    await checkUsage("UTC", undefined);
   });
 
-  (LANDED.usageMetrics ? it : it.skip)("with timeZone UTC is the same answer, saying UTC", async () => {
-    await checkUsage("UTC", "UTC", true);
+  it("with timeZone UTC is the same answer, saying UTC", async () => {
+    await checkUsage("UTC", "UTC");
   });
 
-  // TODO(issue 16): enabled with LANDED.usageMetrics.
-  (LANDED.usageMetrics ? it.each : it.skip.each)(LOCAL_TIME_ZONES)(
+  it.each(LOCAL_TIME_ZONES)(
     "in %s equals plain SQL by local dates: presets, DST changes, month and year ends, buckets, previous period",
     async (zone) => {
-      await checkUsage(zone, zone, true);
+      await checkUsage(zone, zone);
     },
   );
 });
@@ -676,13 +728,9 @@ describe("usage.csv in local days", () => {
     await checkUsageCsv("UTC", undefined);
   });
 
-  // TODO(issue 16): enabled with LANDED.usageCsv.
-  (LANDED.usageCsv ? it.each : it.skip.each)(ZONES_AND_UTC)(
-    "with timeZone=%s has that zone's dates, figures and buckets",
-    async (zone) => {
-      await checkUsageCsv(zone, zone);
-    },
-  );
+  it.each(ZONES_AND_UTC)("with timeZone=%s has that zone's dates, figures and buckets", async (zone) => {
+    await checkUsageCsv(zone, zone);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -738,19 +786,19 @@ function stageValues(rows: StageRow[], from: string, to: string, tenantId: strin
   return reached;
 }
 
-async function checkFunnel(zone: LocalTimeZone | "UTC", given: string | undefined, landed: boolean): Promise<void> {
+async function checkFunnel(zone: LocalTimeZone | "UTC", given: string | undefined): Promise<void> {
   const tenantOf = scenario.tenantOf[zone === "UTC" ? "Pacific/Chatham" : zone];
   await onOneLocalDay(zone, async (today) => {
     const rows = await stageRows(zone);
     for (const days of [1, 7, 14, 90]) {
-      for (const mode of ["EVENTS", "USERS"]) {
+      for (const mode of ["EVENTS", "USERS"] as const) {
         const edges = days === 7 ? [scenario.danglingTenantId, scenario.emptyTenantId] : [];
         for (const tenantId of [null, tenantOf, ...edges]) {
           const start = addLocalDays(today, -(days - 1));
           const values = stageValues(rows, start, today, tenantId, mode);
           const previous = stageValues(rows, addLocalDays(start, -days), addLocalDays(start, -1), tenantId, mode);
           const { freshness, ...answer } = (
-            await ask(funnelDocument(landed), { days, mode, tenantId, timeZone: given }, scenario.superAdmin)
+            await ask(LocalDaysFunnel, { days, mode, tenantId, timeZone: given }, scenario.superAdmin)
           ).funnel;
           expect({ zone, days, mode, tenantId, answer }).toEqual({
             zone,
@@ -761,7 +809,7 @@ async function checkFunnel(zone: LocalTimeZone | "UTC", given: string | undefine
               days,
               tenantId,
               mode,
-              ...zoneField(landed, given),
+              timeZone: given ?? "UTC",
               stages: STAGES.map(([key], i) => ({
                 key,
                 value: values[i],
@@ -782,14 +830,13 @@ async function checkFunnel(zone: LocalTimeZone | "UTC", given: string | undefine
 
 describe("funnel in local days", () => {
   it("without timeZone is the UTC answer", async () => {
-    await checkFunnel("UTC", undefined, LANDED.funnel);
+    await checkFunnel("UTC", undefined);
   });
 
-  // TODO(issue 16): enabled with LANDED.funnel.
-  (LANDED.funnel ? it.each : it.skip.each)(ZONES_AND_UTC)(
+  it.each(ZONES_AND_UTC)(
     "in %s counts events and users by local dates, this window and the previous one",
     async (zone) => {
-      await checkFunnel(zone, zone, true);
+      await checkFunnel(zone, zone);
     },
   );
 });
@@ -797,7 +844,7 @@ describe("funnel in local days", () => {
 // ---------------------------------------------------------------------------------------------------------------
 // platformPulse
 
-async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined, landed: boolean): Promise<void> {
+async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined): Promise<void> {
   await onOneLocalDay(zone, async (today) => {
     const { rows: active } = await pool.query<{ date: string; users: number }>(
       `SELECT to_char(${LOCAL_DATE("created_at")}, 'YYYY-MM-DD') AS date, count(DISTINCT user_id)::int AS users
@@ -811,7 +858,7 @@ async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined
               count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed FROM prospects`,
     );
     const { total: prospects, enriched, failed } = rows[0];
-    const { freshness, ...answer } = (await ask(pulseDocument(landed), { timeZone: given }, scenario.superAdmin))
+    const { freshness, ...answer } = (await ask(LocalDaysPulse, { timeZone: given }, scenario.superAdmin))
       .platformPulse;
     expect({ zone, answer }).toEqual({
       zone,
@@ -826,7 +873,7 @@ async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined
           7,
           1,
         ),
-        ...zoneField(landed, given),
+        timeZone: given ?? "UTC",
       },
     });
     await expectFreshness(zone, freshness, datesOf(addLocalDays(today, -7), today), today);
@@ -835,16 +882,12 @@ async function checkPulse(zone: LocalTimeZone | "UTC", given: string | undefined
 
 describe("platformPulse in local days", () => {
   it("without timeZone is the UTC answer", async () => {
-    await checkPulse("UTC", undefined, LANDED.platformPulse);
+    await checkPulse("UTC", undefined);
   });
 
-  // TODO(issue 16): enabled with LANDED.platformPulse.
-  (LANDED.platformPulse ? it.each : it.skip.each)(ZONES_AND_UTC)(
-    "in %s counts today's active users and the 7-day mean by local dates",
-    async (zone) => {
-      await checkPulse(zone, zone, true);
-    },
-  );
+  it.each(ZONES_AND_UTC)("in %s counts today's active users and the 7-day mean by local dates", async (zone) => {
+    await checkPulse(zone, zone);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -856,7 +899,7 @@ const COUNTED: Record<string, keyof UserCounts> = {
   csv_exported: "exports7d",
 };
 
-async function expectedTenants(zone: string, today: string, landed: boolean, given: string | undefined) {
+async function expectedTenants(zone: string, today: string, given: string | undefined) {
   const zero = (): UserCounts => ({ searches7d: 0, enrichments7d: 0, exports7d: 0 });
   const { rows: counted } = await pool.query<{ tenantId: string; userId: string; action: string; n: number }>(
     `SELECT tenant_id::text AS "tenantId", user_id::text AS "userId", action_type AS action, count(*)::int AS n
@@ -905,17 +948,17 @@ async function expectedTenants(zone: string, today: string, landed: boolean, giv
         userCount: members.length,
         ...(tenantCounts.get(tenant.id) ?? zero()),
         lastActive: lastActive.get(tenant.id) ?? null,
-        ...zoneField(landed, given),
+        timeZone: given ?? "UTC",
         users: members,
       };
     })
     .sort((a, b) => b.searches7d - a.searches7d || byCodePoint(a.name, b.name) || byCodePoint(a.id, b.id));
 }
 
-async function checkTenants(zone: LocalTimeZone | "UTC", given: string | undefined, landed: boolean): Promise<void> {
+async function checkTenants(zone: LocalTimeZone | "UTC", given: string | undefined): Promise<void> {
   await onOneLocalDay(zone, async (today) => {
-    const answer = (await ask(tenantsDocument(landed), { timeZone: given }, scenario.superAdmin)).tenantActivity;
-    const expected = await expectedTenants(zone, today, landed, given);
+    const answer = (await ask(LocalDaysTenants, { timeZone: given }, scenario.superAdmin)).tenantActivity;
+    const expected = await expectedTenants(zone, today, given);
     expect({ zone, answer: answer.map(({ freshness: _freshness, ...tenant }) => tenant) }).toEqual({
       zone,
       answer: expected,
@@ -930,16 +973,12 @@ async function checkTenants(zone: LocalTimeZone | "UTC", given: string | undefin
 
 describe("tenantActivity in local days", () => {
   it("without timeZone is the UTC answer", async () => {
-    await checkTenants("UTC", undefined, LANDED.tenantActivity);
+    await checkTenants("UTC", undefined);
   });
 
-  // TODO(issue 16): enabled with LANDED.tenantActivity.
-  (LANDED.tenantActivity ? it.each : it.skip.each)(ZONES_AND_UTC)(
-    "in %s counts 7 local dates and lastActive over 90, for every tenant",
-    async (zone) => {
-      await checkTenants(zone, zone, true);
-    },
-  );
+  it.each(ZONES_AND_UTC)("in %s counts 7 local dates and lastActive over 90, for every tenant", async (zone) => {
+    await checkTenants(zone, zone);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1179,107 +1218,92 @@ describe("error-feed.csv in local days", () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("without timeZone", () => {
-  const both = async <TResult>(
-    document: TypedDocumentNode<TResult, Record<string, unknown>>,
-    variables: Record<string, unknown>,
+  /** The answer with timeZone omitted equals the one with "UTC" and the one with null, which says UTC. */
+  const both = async <TResult, TVariables extends { timeZone?: string | null }>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
     viewer: Viewer,
   ) => {
     const omitted = await ask(document, variables, viewer);
     const utc = await ask(document, { ...variables, timeZone: "UTC" }, viewer);
     const nulled = await ask(document, { ...variables, timeZone: null }, viewer);
     expect({ variables, omitted, nulled }).toEqual({ variables, omitted: utc, nulled: utc });
+    expect(JSON.stringify(utc)).toContain('"timeZone":"UTC"');
   };
-  const table: Array<[string, keyof typeof LANDED, () => Promise<void>]> = [
-    [
-      "usageMetrics (all tenants, one tenant, its admin; a range, a custom window)",
-      "usageMetrics",
-      async () => {
-        const today = await localToday("UTC");
-        for (const window of [
-          { range: "LAST_90_DAYS", granularity: "WEEK" },
-          { from: addLocalDays(today, -365), to: today, granularity: "MONTH" },
-        ]) {
-          await both(usageDocument(true), window, scenario.superAdmin);
-          const tenantId = scenario.tenantOf["Asia/Kolkata"];
-          await both(usageDocument(true), { ...window, tenantId }, scenario.superAdmin);
-          await both(usageDocument(true), window, scenario.adminOf["Asia/Kolkata"]);
-        }
-      },
-    ],
-    [
-      "funnel (both modes)",
-      "funnel",
-      async () => {
-        for (const mode of ["EVENTS", "USERS"])
-          await both(funnelDocument(true), { days: 14, mode }, scenario.superAdmin);
-      },
-    ],
-    ["platformPulse", "platformPulse", () => both(pulseDocument(true), {}, scenario.superAdmin)],
-    ["tenantActivity", "tenantActivity", () => both(tenantsDocument(true), {}, scenario.superAdmin)],
-    ["enrichmentHealth", "enrichmentHealth", () => both(healthDocument(true), { days: 90 }, scenario.superAdmin)],
-    ["errorFeed", "errorFeed", () => both(feedDocument(true), { limit: 100 }, scenario.superAdmin)],
-  ];
-  for (const [name, key, check] of table) {
-    // TODO(issue 16): each enabled with its LANDED flag.
-    (LANDED[key] ? it : it.skip)(`${name} answers exactly as with timeZone "UTC" or null, and says UTC`, check);
-  }
-});
 
-const SetZone = operation<{ setTenantTimeZone: { tenantId: string; timeZone: string } }>(
-  `mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {
-    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) { tenantId timeZone }
-  }`,
-  true,
-);
+  it("usageMetrics answers exactly as with timeZone UTC or null: all tenants, one, its admin, a range, a window", async () => {
+    const today = await localToday("UTC");
+    for (const window of [
+      { range: "LAST_90_DAYS", granularity: "WEEK" } as const,
+      { from: addLocalDays(today, -365), to: today, granularity: "MONTH" } as const,
+    ]) {
+      await both(LocalDaysUsage, window, scenario.superAdmin);
+      await both(LocalDaysUsage, { ...window, tenantId: scenario.tenantOf["Asia/Kolkata"] }, scenario.superAdmin);
+      await both(LocalDaysUsage, window, scenario.adminOf["Asia/Kolkata"]);
+    }
+  });
+
+  it("funnel, platformPulse and tenantActivity answer exactly as with timeZone UTC or null", async () => {
+    for (const mode of ["EVENTS", "USERS"] as const)
+      await both(LocalDaysFunnel, { days: 14, mode }, scenario.superAdmin);
+    await both(LocalDaysPulse, {}, scenario.superAdmin);
+    await both(LocalDaysTenants, {}, scenario.superAdmin);
+  });
+
+  // TODO(issue 16): enabled with LANDED.enrichmentHealth.
+  (LANDED.enrichmentHealth ? it : it.skip)("enrichmentHealth answers exactly as with timeZone UTC or null", () =>
+    both(healthDocument(true), { days: 90 }, scenario.superAdmin),
+  );
+
+  // TODO(issue 16): enabled with LANDED.errorFeed.
+  (LANDED.errorFeed ? it : it.skip)("errorFeed answers exactly as with timeZone UTC or null", () =>
+    both(feedDocument(true), { limit: 100 }, scenario.superAdmin),
+  );
+});
 
 // Last but one: it sets a default and clears it, so the tests above see none.
 describe("a tenant's default zone", () => {
-  // TODO(issue 16): enabled with LANDED.tenantDefaults (setTenantTimeZone on main).
-  (LANDED.tenantDefaults ? it : it.skip)(
-    "is the zone of its admin's answers and exports and of a super admin's for it, never of another's",
-    async () => {
-      const zone = "Asia/Kathmandu";
-      const tenantId = scenario.tenantOf[zone];
-      const admin = scenario.adminOf[zone];
-      const setZone = (timeZone: string | null) =>
-        ask(SetZone, { tenantId, timeZone }, scenario.superAdmin).then((data) => data.setTenantTimeZone);
-      expect(await setZone(zone)).toEqual({ tenantId, timeZone: zone });
-      try {
-        await onOneLocalDay(zone, async (today) => {
-          const window: UsageWindow = { range: "LAST_30_DAYS", granularity: "WEEK" };
-          const expected = await expectedUsage(zone, today, window, tenantId);
-          for (const [name, viewer, variables] of [
-            ["its admin", admin, window],
-            ["a super admin for it", scenario.superAdmin, { ...window, tenantId }],
-            ["its admin, timeZone null", admin, { ...window, timeZone: null }],
-          ] as const) {
-            const { freshness: _freshness, ...answer } = (await ask(usageDocument(true), variables, viewer))
-              .usageMetrics;
-            expect({ name, answer }).toEqual({ name, answer: { ...expected, timeZone: zone } });
-          }
-          const events = stageValues(await stageRows(zone), addLocalDays(today, -6), today, tenantId, "EVENTS");
-          const funnel = (await ask(funnelDocument(true), { tenantId }, scenario.superAdmin)).funnel;
-          expect({ timeZone: funnel.timeZone, values: funnel.stages.map((stage) => stage.value) }).toEqual({
-            timeZone: zone,
-            values: events,
-          });
-          const csv = await download("/export/usage.csv?range=LAST_30_DAYS", admin);
-          expect(csv.rows.slice(1).map((row) => row[0])).toEqual(expected.daily.map((day) => day.date));
+  it("is the zone of its admin's answers and exports and of a super admin's for it, never of another's", async () => {
+    const zone = "Asia/Kathmandu";
+    const tenantId = scenario.tenantOf[zone];
+    const admin = scenario.adminOf[zone];
+    const setZone = (timeZone: string | null) =>
+      ask(LocalDaysSetZone, { tenantId, timeZone }, scenario.superAdmin).then((data) => data.setTenantTimeZone);
+    expect(await setZone(zone)).toEqual({ tenantId, timeZone: zone });
+    try {
+      await onOneLocalDay(zone, async (today) => {
+        const window: UsageWindow = { range: "LAST_30_DAYS", granularity: "WEEK" };
+        const expected = await expectedUsage(zone, today, window, tenantId);
+        for (const [name, viewer, variables] of [
+          ["its admin", admin, window],
+          ["a super admin for it", scenario.superAdmin, { ...window, tenantId }],
+          ["its admin, timeZone null", admin, { ...window, timeZone: null }],
+        ] as const) {
+          const { freshness: _freshness, ...answer } = (await ask(LocalDaysUsage, variables, viewer)).usageMetrics;
+          expect({ name, answer }).toEqual({ name, answer: { ...expected, timeZone: zone } });
+        }
+        const events = stageValues(await stageRows(zone), addLocalDays(today, -6), today, tenantId, "EVENTS");
+        const funnel = (await ask(LocalDaysFunnel, { tenantId }, scenario.superAdmin)).funnel;
+        expect({ timeZone: funnel.timeZone, values: funnel.stages.map((stage) => stage.value) }).toEqual({
+          timeZone: zone,
+          values: events,
         });
-        // The given zone wins; the all-tenant view and another tenant's admin stay in UTC.
-        const kolkata = (await ask(usageDocument(true), { timeZone: "Asia/Kolkata" }, admin)).usageMetrics;
-        expect(kolkata.timeZone).toBe("Asia/Kolkata");
-        const others = [
-          (await ask(usageDocument(true), {}, scenario.superAdmin)).usageMetrics.timeZone,
-          (await ask(usageDocument(true), {}, scenario.adminOf["Asia/Kolkata"])).usageMetrics.timeZone,
-          (await ask(funnelDocument(true), {}, scenario.superAdmin)).funnel.timeZone,
-        ];
-        expect(others).toEqual(["UTC", "UTC", "UTC"]);
-      } finally {
-        expect(await setZone(null)).toEqual({ tenantId, timeZone: "UTC" });
-      }
-    },
-  );
+        const csv = await download("/export/usage.csv?range=LAST_30_DAYS", admin);
+        expect(csv.rows.slice(1).map((row) => row[0])).toEqual(expected.daily.map((day) => day.date));
+      });
+      // The given zone wins; the all-tenant view and another tenant's admin stay in UTC.
+      const kolkata = (await ask(LocalDaysUsage, { timeZone: "Asia/Kolkata" }, admin)).usageMetrics;
+      expect(kolkata.timeZone).toBe("Asia/Kolkata");
+      const others = [
+        (await ask(LocalDaysUsage, {}, scenario.superAdmin)).usageMetrics.timeZone,
+        (await ask(LocalDaysUsage, {}, scenario.adminOf["Asia/Kolkata"])).usageMetrics.timeZone,
+        (await ask(LocalDaysFunnel, {}, scenario.superAdmin)).funnel.timeZone,
+      ];
+      expect(others).toEqual(["UTC", "UTC", "UTC"]);
+    } finally {
+      expect(await setZone(null)).toEqual({ tenantId, timeZone: "UTC" });
+    }
+  });
 });
 
 describe("a timeZone that is no IANA Area/Location name", () => {
@@ -1300,19 +1324,24 @@ describe("a timeZone that is no IANA Area/Location name", () => {
     "Asia/Atlantis",
     "x".repeat(10_000),
   ];
-  const queries: Array<[keyof typeof LANDED, () => TypedDocumentNode<unknown, Record<string, unknown>>]> = [
-    ["usageMetrics", () => usageDocument(true)],
-    ["funnel", () => funnelDocument(true)],
-    ["platformPulse", () => pulseDocument(true)],
-    ["tenantActivity", () => tenantsDocument(true)],
-    ["enrichmentHealth", () => healthDocument(true)],
-    ["errorFeed", () => feedDocument(true)],
+  const viewer = { viewer: viewerWithoutRow(Role.SUPER_ADMIN, null) };
+  const queries: Array<[string, boolean, (timeZone: string) => Promise<GraphQLResponse<unknown>>]> = [
+    ["usageMetrics", true, (timeZone) => gateway.query(LocalDaysUsage, { timeZone }, viewer)],
+    ["funnel", true, (timeZone) => gateway.query(LocalDaysFunnel, { timeZone }, viewer)],
+    ["platformPulse", true, (timeZone) => gateway.query(LocalDaysPulse, { timeZone }, viewer)],
+    ["tenantActivity", true, (timeZone) => gateway.query(LocalDaysTenants, { timeZone }, viewer)],
+    // TODO(issue 16): enabled with their LANDED flags.
+    [
+      "enrichmentHealth",
+      LANDED.enrichmentHealth,
+      (timeZone) => gateway.query(healthDocument(true), { timeZone }, viewer),
+    ],
+    ["errorFeed", LANDED.errorFeed, (timeZone) => gateway.query(feedDocument(true), { timeZone }, viewer)],
   ];
-  for (const [key, document] of queries) {
-    // TODO(issue 16): each enabled with its LANDED flag.
-    (LANDED[key] ? it : it.skip)(`is BAD_USER_INPUT on ${key}, with no data`, async () => {
+  for (const [name, landed, send] of queries) {
+    (landed ? it : it.skip)(`is BAD_USER_INPUT on ${name}, with no data`, async () => {
       for (const timeZone of BAD) {
-        const { body } = await gateway.query(document(), { timeZone }, { viewer: scenario.superAdmin });
+        const { body } = await send(timeZone);
         expect({ timeZone: timeZone.slice(0, 40), data: body.data ?? null, codes: errorCodes(body) }).toEqual({
           timeZone: timeZone.slice(0, 40),
           data: null,
@@ -1322,12 +1351,12 @@ describe("a timeZone that is no IANA Area/Location name", () => {
       }
     });
   }
-  for (const [key, path] of [
-    ["usageCsv", "/export/usage.csv?range=LAST_7_DAYS"],
-    ["errorFeedCsv", "/export/error-feed.csv?limit=5"],
+  for (const [landed, path] of [
+    [true, "/export/usage.csv?range=LAST_7_DAYS"],
+    // TODO(issue 16): enabled with LANDED.errorFeedCsv.
+    [LANDED.errorFeedCsv, "/export/error-feed.csv?limit=5"],
   ] as const) {
-    // TODO(issue 16): each enabled with its LANDED flag.
-    (LANDED[key] ? it : it.skip)(`is a 400 BAD_USER_INPUT on ${path.split("?")[0]}`, async () => {
+    (landed ? it : it.skip)(`is a 400 BAD_USER_INPUT on ${path.split("?")[0]}`, async () => {
       for (const timeZone of BAD) {
         const response = await gateway.fetch(`${path}&timeZone=${encodeURIComponent(timeZone)}`, {
           headers: { authorization: `Bearer ${await gateway.token(scenario.superAdmin)}` },
