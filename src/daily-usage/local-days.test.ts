@@ -1372,6 +1372,35 @@ describe("a timeZone that is no IANA Area/Location name", () => {
   }
 });
 
+const LocalDaysInstants = graphql(`
+  query LocalDaysInstants {
+    usageMetrics(range: LAST_7_DAYS) {
+      freshness {
+        asOf
+      }
+    }
+    rollupStatus {
+      recentRuns {
+        date
+        startedAt
+      }
+    }
+  }
+`);
+
+describe("instants read in a session whose zone is not UTC", () => {
+  it("are the instants stored: freshness.asOf is now, a run's startedAt is rollup_runs.started_at", async () => {
+    const data = await ask(LocalDaysInstants, {}, scenario.superAdmin);
+    const { rows } = await pool.query<{ startedAt: Date }>(
+      `SELECT started_at AS "startedAt" FROM rollup_runs ORDER BY started_at DESC, id DESC LIMIT 1`,
+    );
+    expect({
+      asOfSecondsAway: Math.round(Math.abs(Date.parse(data.usageMetrics.freshness.asOf) - Date.now()) / 60_000) * 60,
+      startedAt: data.rollupStatus.recentRuns[0].startedAt,
+    }).toEqual({ asOfSecondsAway: 0, startedAt: rows[0].startedAt.toISOString() });
+  });
+});
+
 describe("the fixtures", () => {
   it("stamp every zone's edges and the DST changes the windows cross", () => {
     for (const zone of LOCAL_TIME_ZONES) {

@@ -38,6 +38,7 @@ type Documents = {
     "\n  query LocalDaysPulse($timeZone: String) {\n    platformPulse(timeZone: $timeZone) {\n      totalProspects\n      enrichedProspects\n      enrichmentCoverage\n      enrichmentFailed\n      activeUsersToday\n      activeUsers7dAvg\n      timeZone\n      freshness {\n        liveDates\n        missingDates\n      }\n    }\n  }\n": typeof types.LocalDaysPulseDocument,
     "\n  query LocalDaysTenants($timeZone: String) {\n    tenantActivity(timeZone: $timeZone) {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      timeZone\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n      freshness {\n        liveDates\n        missingDates\n      }\n    }\n  }\n": typeof types.LocalDaysTenantsDocument,
     "\n  mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.LocalDaysSetZoneDocument,
+    "\n  query LocalDaysInstants {\n    usageMetrics(range: LAST_7_DAYS) {\n      freshness {\n        asOf\n      }\n    }\n    rollupStatus {\n      recentRuns {\n        date\n        startedAt\n      }\n    }\n  }\n": typeof types.LocalDaysInstantsDocument,
     "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": typeof types.ReplicaUsageDocument,
     "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": typeof types.ReplicaRecordDocument,
     "\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": typeof types.ReplicaSetTimeZoneDocument,
@@ -115,6 +116,7 @@ const documents: Documents = {
     "\n  query LocalDaysPulse($timeZone: String) {\n    platformPulse(timeZone: $timeZone) {\n      totalProspects\n      enrichedProspects\n      enrichmentCoverage\n      enrichmentFailed\n      activeUsersToday\n      activeUsers7dAvg\n      timeZone\n      freshness {\n        liveDates\n        missingDates\n      }\n    }\n  }\n": types.LocalDaysPulseDocument,
     "\n  query LocalDaysTenants($timeZone: String) {\n    tenantActivity(timeZone: $timeZone) {\n      id\n      name\n      userCount\n      searches7d\n      enrichments7d\n      exports7d\n      lastActive\n      timeZone\n      users {\n        id\n        fullName\n        searches7d\n        enrichments7d\n        exports7d\n      }\n      freshness {\n        liveDates\n        missingDates\n      }\n    }\n  }\n": types.LocalDaysTenantsDocument,
     "\n  mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": types.LocalDaysSetZoneDocument,
+    "\n  query LocalDaysInstants {\n    usageMetrics(range: LAST_7_DAYS) {\n      freshness {\n        asOf\n      }\n    }\n    rollupStatus {\n      recentRuns {\n        date\n        startedAt\n      }\n    }\n  }\n": types.LocalDaysInstantsDocument,
     "\n  query ReplicaUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      daily {\n        totalLogins\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": types.ReplicaUsageDocument,
     "\n  mutation ReplicaRecord {\n    recordActivity(actionType: LOGIN) {\n      id\n    }\n  }\n": types.ReplicaRecordDocument,
     "\n  mutation ReplicaSetTimeZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": types.ReplicaSetTimeZoneDocument,
@@ -278,6 +280,10 @@ export function graphql(source: "\n  query LocalDaysTenants($timeZone: String) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation LocalDaysSetZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LocalDaysInstants {\n    usageMetrics(range: LAST_7_DAYS) {\n      freshness {\n        asOf\n      }\n    }\n    rollupStatus {\n      recentRuns {\n        date\n        startedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query LocalDaysInstants {\n    usageMetrics(range: LAST_7_DAYS) {\n      freshness {\n        asOf\n      }\n    }\n    rollupStatus {\n      recentRuns {\n        date\n        startedAt\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
