@@ -131,9 +131,10 @@ export interface LocalTimeScenario {
  * plus random rows over 400 days; prospects of both enrichment_source_status shapes at the local midnights of
  * enrichment health's and the error feed's windows and at the changes of the last 95 days. Then the rollup
  * (`rollUp`, the gateway's own) of every UTC date those edges touch in the last 16 days and around each change and
- * the year's start, then late rows on old local dates (their rollups already ran), an UPDATE of one rolled-up row
- * and prospects moved across a local midnight. Unknown action types, user ids with no users row, a tenant id with no
- * tenants row, an inactive tenant and an empty tenant are among them.
+ * the year's start, then late rows and prospects on old local dates (their rollups already ran), rolled-up rows
+ * updated, moved across a local midnight and deleted, and prospects moved across one and deleted. Unknown action
+ * types, user ids with no users row, a tenant id with no tenants row, an inactive tenant and an empty tenant are
+ * among them.
  */
 export async function seedLocalTimeScenario(
   pool: Pool,
@@ -241,6 +242,25 @@ export async function seedLocalTimeScenario(
     for (const at of instants) for (const delta of AROUND) late.push(activityAt(tenantOf[zone], at + delta));
   }
   await insertActivity(pool, late);
+  // And prospects written after the runs compacted enrichment health's deltas, at the edges of two old local dates.
+  const lateProspects: ProspectRow[] = [];
+  for (const zone of LOCAL_TIME_ZONES) {
+    const lateDates = new Set([-1, -4].map((days) => addLocalDays(edges[zone].today, days)));
+    for (const { date, at } of edges[zone].midnights) {
+      if (!lateDates.has(date)) continue;
+      for (const delta of AROUND) {
+        const tenant = homeOr(tenantOf[zone]);
+        lateProspects.push({
+          tenantId: tenant,
+          userId: actorOf(tenant),
+          enrichmentStatus: pick(["failed", "complete"]),
+          enrichmentSourceStatus: sourceStatus(random, pick, at.getTime() + delta),
+          updatedAt: new Date(at.getTime() + delta),
+        });
+      }
+    }
+  }
+  await insertProspects(pool, lateProspects);
   // One rolled-up row changed in place: its date is read raw until its next rollup.
   await pool.query(
     `UPDATE activity_log SET action_type = 'csv_exported'
