@@ -3,13 +3,13 @@
  */
 /*
  * Issue 16's oracles, in one cross-cutting file rather than one per feature: every query and both CSV exports are
- * checked against the same generated data (src/test/local-time-fixtures.ts), eight zones' worth of edges in one
+ * checked against the same generated data (src/test/local-time-fixtures.ts), nine zones' worth of edges in one
  * database, so a zone's answers also meet every other zone's midnights, and the data (with the rollups it needs) is
  * seeded once instead of once per feature file. Each expected figure is plain SQL over activity_log or prospects
  * grouping by `(created_at AT TIME ZONE Z)::date` (`updated_at` for enrichment health and the error feed), summed
- * or walked in JS where the answer is a sum or a sequence; nothing here reads the gateway's own tables but to
- * set up. The worker runs in Pacific/Honolulu (the docblock's environment) and the database session in
- * Pacific/Honolulu too, so nothing may read the host's zone or the session's.
+ * or walked in JS where the answer is a sum or a sequence; the gateway's own tables are never read for an expected
+ * figure. The worker runs in Pacific/Honolulu (the docblock's environment) and every database session too, so
+ * nothing may read the host's zone or the session's.
  */
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { parse as parseCsv } from "csv-parse/sync";
