@@ -1401,6 +1401,21 @@ describe("instants read in a session whose zone is not UTC", () => {
   });
 });
 
+describe("the foreign zones", () => {
+  // Last: the gateway's sessions (PGlite's one, reconnected or not) and the worker kept them to the end.
+  it("held for the whole file, in the gateway's database sessions and in the worker", async () => {
+    const { rows } = await pool.query<{ zone: string }>("SELECT current_setting('TimeZone') AS zone");
+    expect({
+      session: rows[0].zone,
+      host: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      env: process.env.TZ,
+    }).toEqual({
+      session: FOREIGN_HOST_TIME_ZONE,
+      host: FOREIGN_HOST_TIME_ZONE,
+    });
+  });
+});
+
 describe("the fixtures", () => {
   it("stamp every zone's edges and the DST changes the windows cross", () => {
     for (const zone of LOCAL_TIME_ZONES) {
