@@ -1408,7 +1408,6 @@ describe("the foreign zones", () => {
     expect({
       session: rows[0].zone,
       host: Intl.DateTimeFormat().resolvedOptions().timeZone,
-      env: process.env.TZ,
     }).toEqual({
       session: FOREIGN_HOST_TIME_ZONE,
       host: FOREIGN_HOST_TIME_ZONE,
