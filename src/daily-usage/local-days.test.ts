@@ -27,6 +27,7 @@ import {
   type LocalTimeZone,
 } from "../test/local-time-fixtures";
 import { isObject, KNOWN_SOURCES } from "../test/scenario";
+import { until } from "../test/until";
 import { graphql } from "../test/gql";
 import { errorCodes, useTestGateway, type GraphQLResponse } from "../test/test-gateway";
 
@@ -364,7 +365,7 @@ beforeAll(async () => {
 
 /**
  * Every session the gateway opens is in FOREIGN_HOST_TIME_ZONE: on PostgreSQL the database's default (its open
- * connections closed, so the pool reopens them with it), embedded the one session PGlite has.
+ * connections closed, so the pools reopen them with it), embedded the one session PGlite has.
  */
 async function foreignSessionTimeZone(): Promise<void> {
   const database = gateway.config.database;
@@ -382,6 +383,11 @@ async function foreignSessionTimeZone(): Promise<void> {
     } finally {
       await client.end();
     }
+    // The pools drop a terminated connection when its error arrives: none is handed out dead.
+    await until(
+      "the gateway's pools to drop their connections",
+      () => pool.totalCount + gateway.db.direct.totalCount === 0,
+    );
   } else {
     await pool.query(`SET TIME ZONE '${FOREIGN_HOST_TIME_ZONE}'`);
   }
