@@ -1,6 +1,7 @@
 import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
+import { resolveTimeZone } from "../daily-usage/time-zones";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
@@ -76,6 +77,9 @@ export class ErrorFeed {
 
   @Field(() => Int)
   limit!: number;
+
+  @Field(() => String, { description: "The zone its dates are in: the argument as given, else UTC." })
+  timeZone!: string;
 }
 
 @ArgsType()
@@ -85,6 +89,16 @@ class ErrorFeedArgs {
 
   @Field(() => Int, { defaultValue: 1 })
   page!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'An IANA time zone name exactly as PostgreSQL\'s pg_timezone_names lists it (Area/Location, case-sensitive, e.g. "Asia/Kolkata"), ' +
+      'or "UTC". The 7 dates are calendar dates there, each from one local midnight to the next (23 or 25 hours across a DST change). ' +
+      "Omitted or null: UTC (the feed is platform-wide: no tenant's default zone applies). Anything else (an abbreviation " +
+      'such as "EST", an offset such as "+05:30" or "UTC+5", Etc/, posix/ and right/ names, an empty string) is BAD_USER_INPUT.',
+  })
+  timeZone!: string | null;
 }
 
 @Resolver()
@@ -94,12 +108,18 @@ export class ErrorFeedResolver {
     complexity: datesRead(() => 7),
     description:
       "Failed enrichments updated in the last 7 days. limit: 1 to 100, page: 1 or more, else BAD_USER_INPUT. " +
-      "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",
+      "The last 7 days are the 7 dates in timeZone ending today there (a row stamped later today counts); a page past " +
+      "the end has no items.",
   })
   @Auth(Role.SUPER_ADMIN)
-  async errorFeed(@Ctx() ctx: Context, @Args(() => ErrorFeedArgs) { limit, page }: ErrorFeedArgs): Promise<ErrorFeed> {
+  async errorFeed(
+    @Ctx() ctx: Context,
+    @Args(() => ErrorFeedArgs) { limit, page, timeZone }: ErrorFeedArgs,
+  ): Promise<ErrorFeed> {
     if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
     if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");
-    return { ...(await readErrorFeedPage(ctx.db, { limit, page })), page, limit };
+    // Platform-wide: no tenant's default applies.
+    const zone = await resolveTimeZone(ctx, timeZone, null);
+    return { ...(await readErrorFeedPage(ctx.db, { limit, page, zone })), page, limit, timeZone: zone };
   }
 }

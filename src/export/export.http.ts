@@ -85,8 +85,8 @@ interface ErrorFeedCsvData {
 }
 
 const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
-  document: () => `query ErrorFeedCsv($limit: Int, $page: Int) {
-    errorFeed(limit: $limit, page: $page) {
+  document: () => `query ErrorFeedCsv($limit: Int, $page: Int, $timeZone: String) {
+    errorFeed(limit: $limit, page: $page, timeZone: $timeZone) {
       total
       page
       limit
@@ -99,6 +99,7 @@ const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
   parameters: new Map([
     ["limit", "int"],
     ["page", "int"],
+    ["timeZone", "string"],
   ]),
   table: ({ errorFeed: feed }) => ({
     filename: `error-feed-page-${feed.page}.csv`,
