@@ -4,18 +4,11 @@ import { Role } from "../auth/role";
 import { FreshnessField } from "../daily-usage/freshness.graphql";
 import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
 import { resolveTimeZone } from "../daily-usage/time-zones";
-import { checkWindowDays } from "../daily-usage/windows";
+import { checkWindowDays, PLATFORM_ZONE, TIME_ZONE_FIELD } from "../daily-usage/windows";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
 import { DateScalar } from "../server/scalars";
 import { readEnrichmentHealth } from "./enrichment.sql";
-
-/** The platform-wide answers' `timeZone` argument (issue 16); errorFeed's says the same of its 7 dates. */
-const TIME_ZONE_ARGUMENT =
-  'An IANA time zone name exactly as PostgreSQL\'s pg_timezone_names lists it (Area/Location, case-sensitive, e.g. "Asia/Kolkata"), ' +
-  'or "UTC". Each date is a calendar date there, from one local midnight to the next (23 or 25 hours across a DST change). ' +
-  "Omitted or null: UTC (the answer is platform-wide: no tenant's default zone applies). Anything else (an abbreviation " +
-  'such as "EST", an offset such as "+05:30" or "UTC+5", Etc/, posix/ and right/ names, an empty string) is BAD_USER_INPUT.';
 
 @ObjectType()
 export class SourceHealth {
@@ -54,7 +47,7 @@ export class EnrichmentHealth {
   @Field(() => Int)
   days!: number;
 
-  @Field(() => String, { description: "The zone its dates are in: the argument as given, else UTC." })
+  @Field(() => String, { description: TIME_ZONE_FIELD })
   timeZone!: string;
 
   @Field(() => [EnrichmentHealthDay], { description: "One entry per date of the window, oldest first, zero-filled." })
@@ -73,7 +66,7 @@ export class EnrichmentResolver {
   @Auth(Role.SUPER_ADMIN)
   async enrichmentHealth(
     @Arg("days", () => Int, { defaultValue: 14 }) days: number,
-    @Arg("timeZone", () => String, { nullable: true, description: TIME_ZONE_ARGUMENT }) timeZone: string | null,
+    @Arg("timeZone", () => String, { nullable: true, description: PLATFORM_ZONE }) timeZone: string | null,
     @Ctx() ctx: Context,
   ): Promise<EnrichmentHealth> {
     checkWindowDays(days);

@@ -2,6 +2,7 @@ import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { resolveTimeZone } from "../daily-usage/time-zones";
+import { PLATFORM_ZONE, TIME_ZONE_FIELD } from "../daily-usage/windows";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
@@ -78,7 +79,7 @@ export class ErrorFeed {
   @Field(() => Int)
   limit!: number;
 
-  @Field(() => String, { description: "The zone its dates are in: the argument as given, else UTC." })
+  @Field(() => String, { description: TIME_ZONE_FIELD })
   timeZone!: string;
 }
 
@@ -90,14 +91,7 @@ class ErrorFeedArgs {
   @Field(() => Int, { defaultValue: 1 })
   page!: number;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'An IANA time zone name exactly as PostgreSQL\'s pg_timezone_names lists it (Area/Location, case-sensitive, e.g. "Asia/Kolkata"), ' +
-      'or "UTC". The 7 dates are calendar dates there, each from one local midnight to the next (23 or 25 hours across a DST change). ' +
-      "Omitted or null: UTC (the feed is platform-wide: no tenant's default zone applies). Anything else (an abbreviation " +
-      'such as "EST", an offset such as "+05:30" or "UTC+5", Etc/, posix/ and right/ names, an empty string) is BAD_USER_INPUT.',
-  })
+  @Field(() => String, { nullable: true, description: PLATFORM_ZONE })
   timeZone!: string | null;
 }
 

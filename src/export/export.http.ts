@@ -80,6 +80,7 @@ interface ErrorFeedCsvData {
     total: number;
     page: number;
     limit: number;
+    timeZone: string;
     items: Array<Record<string, unknown> & { sourceDetails: unknown[] }>;
   };
 }
@@ -90,6 +91,7 @@ const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
       total
       page
       limit
+      timeZone
       items {
         id fullName userName tenantId tenantName enrichmentStatus updatedAt
         sourceDetails { source status error at }
@@ -106,7 +108,8 @@ const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
     columns: ["id", "fullName", "userName", "tenantId", "tenantName", "enrichmentStatus", "updatedAt", "sourceDetails"],
     // JSON rather than a "source:status:error" list: sources and error texts may contain any separator, and `at` stays.
     rows: feed.items.map((item) => ({ ...item, sourceDetails: JSON.stringify(item.sourceDetails) })),
-    headers: { "x-total-count": String(feed.total) },
+    // The 7 dates' zone in a header, as the usage export sends its own: the rows are the same shape whatever it is.
+    headers: { "x-total-count": String(feed.total), "x-time-zone": feed.timeZone },
   }),
 };
 

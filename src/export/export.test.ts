@@ -48,6 +48,7 @@ const ErrorFeedForExport = graphql(`
     errorFeed(limit: $limit, page: $page, timeZone: $timeZone) {
       total
       page
+      timeZone
       items {
         id
         fullName
@@ -308,6 +309,7 @@ describe("GET /export/error-feed.csv", () => {
     const feed = body.data!.errorFeed;
     const response = await download(`/export/error-feed.csv${query}`, superAdmin);
     expect(response.headers.get("x-total-count")).toBe(String(feed.total));
+    expect(response.headers.get("x-time-zone")).toBe(timeZone ?? "UTC");
     const { filename, rows } = await csvOf(response, ERROR_FEED_COLUMNS);
     expect(filename).toBe(`error-feed-page-${feed.page}.csv`);
     expect(rows.map((row) => row.slice(0, -1))).toEqual(
