@@ -23,16 +23,18 @@ function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
             ? "date"
             : nativeType === "Timestamptz"
               ? "timestamp with time zone"
-              : (
-                  {
-                    String: "text",
-                    Boolean: "boolean",
-                    Int: "integer",
-                    BigInt: "bigint",
-                    Json: "jsonb",
-                    DateTime: "timestamp without time zone",
-                  } as Record<string, string>
-                )[prismaType];
+              : nativeType === "SmallInt"
+                ? "smallint"
+                : (
+                    {
+                      String: "text",
+                      Boolean: "boolean",
+                      Int: "integer",
+                      BigInt: "bigint",
+                      Json: "jsonb",
+                      DateTime: "timestamp without time zone",
+                    } as Record<string, string>
+                  )[prismaType];
       columns.set(`${table}.${column}`, { type, nullable: optional === "?" });
     }
   }
