@@ -390,6 +390,7 @@ const enrichmentHealth: Question = {
     return {
       enrichmentHealth: {
         days: 14,
+        timeZone: "UTC",
         series: [...byDate].map(([date, sources]) => ({
           date,
           sources: sources.map(({ source, success, failed }) => ({ source, success, failed })),
@@ -420,6 +421,7 @@ const enrichmentHealth: Question = {
     return {
       enrichmentHealth: {
         days: 14,
+        timeZone: "UTC",
         series: dateList(14).map((date) => ({
           date,
           sources: sources.map((source) => ({
@@ -606,7 +608,7 @@ const errorFeed: Question = {
 };
 
 function errorFeedData(total: number, items: unknown[]) {
-  return { errorFeed: { total, page: 1, limit: 50, items } };
+  return { errorFeed: { total, page: 1, limit: 50, timeZone: "UTC", items } };
 }
 
 // ---------------------------------------------------------------- helpers

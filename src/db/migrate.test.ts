@@ -11,28 +11,33 @@ function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
   for (const [, body] of schema.matchAll(/^model \w+ \{([\s\S]*?)^\}/gm)) {
     const table = /@@map\("(\w+)"\)/.exec(body)?.[1];
     for (const line of body.split("\n")) {
-      const field = /^\s+(\w+)\s+(\w+)(\?)?\s*(.*)$/.exec(line);
+      // Unsupported("bit(96)") names its PostgreSQL type itself.
+      const field = /^\s+(\w+)\s+(\w+(?:\("[^"]*"\))?)(\?)?\s*(.*)$/.exec(line);
       if (!table || !field || field[1].startsWith("@@")) continue;
       const [, name, prismaType, optional, attributes] = field;
       const column = /@map\("(\w+)"\)/.exec(attributes)?.[1] ?? name;
       const nativeType = /@db\.(\w+)/.exec(attributes)?.[1];
+      const unsupported = /^Unsupported\("(\w+)/.exec(prismaType)?.[1];
       const type =
-        nativeType === "Uuid"
+        unsupported ??
+        (nativeType === "Uuid"
           ? "uuid"
           : nativeType === "Date"
             ? "date"
             : nativeType === "Timestamptz"
               ? "timestamp with time zone"
-              : (
-                  {
-                    String: "text",
-                    Boolean: "boolean",
-                    Int: "integer",
-                    BigInt: "bigint",
-                    Json: "jsonb",
-                    DateTime: "timestamp without time zone",
-                  } as Record<string, string>
-                )[prismaType];
+              : nativeType === "SmallInt"
+                ? "smallint"
+                : (
+                    {
+                      String: "text",
+                      Boolean: "boolean",
+                      Int: "integer",
+                      BigInt: "bigint",
+                      Json: "jsonb",
+                      DateTime: "timestamp without time zone",
+                    } as Record<string, string>
+                  )[prismaType]);
       columns.set(`${table}.${column}`, { type, nullable: optional === "?" });
     }
   }

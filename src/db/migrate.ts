@@ -27,6 +27,25 @@ BEGIN
 EXCEPTION WHEN insufficient_privilege THEN NULL;
 END $$`;
 
+/**
+ * The gateway's sessions read and write instants in UTC: @prisma/adapter-pg drops the offset PostgreSQL prints for a
+ * timestamptz and appends +00:00, so in a session of another zone (a server's `timezone` is often its host's) every
+ * instant read through Prisma shifted by that offset (lastActive, freshness.asOf, the runs' times). Set for the role
+ * in this database as jit is (a transaction pooler refuses a startup option), and for the migrating session itself,
+ * which on PGlite is the only one. A role not allowed to alter itself keeps the server's zone.
+ */
+const UTC_SESSIONS_FOR_THIS_ROLE = `DO $$
+BEGIN
+  IF NOT EXISTS (
+    SELECT 1 FROM pg_db_role_setting s
+     WHERE s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND s.setrole = (SELECT oid FROM pg_roles WHERE rolname = current_user)
+       AND 'TimeZone=UTC' = ANY (s.setconfig)) THEN
+    EXECUTE format('ALTER ROLE %I IN DATABASE %I SET TimeZone = %L', current_user, current_database(), 'UTC');
+  END IF;
+EXCEPTION WHEN insufficient_privilege THEN NULL;
+END $$`;
+
 /** How often a start that finds the migrations locked tries again. */
 const LOCK_RETRY_MS = 200;
 
@@ -108,6 +127,8 @@ export async function applyMigrations(pool: Pool, migrations = readMigrations())
       ]);
     }
     await client.query(JIT_OFF_FOR_THIS_ROLE);
+    await client.query(UTC_SESSIONS_FOR_THIS_ROLE);
+    await client.query("SET TIME ZONE 'UTC'");
     return pending.map((migration) => migration.name);
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_MIGRATE_LOCK]).catch(() => undefined);

@@ -3,7 +3,8 @@ import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import { FreshnessField } from "../daily-usage/freshness.graphql";
 import { freshnessLoader, type FreshnessRow } from "../daily-usage/freshness.sql";
-import { checkWindowDays } from "../daily-usage/windows";
+import { resolveTimeZone } from "../daily-usage/time-zones";
+import { checkWindowDays, PLATFORM_ZONE, TIME_ZONE_FIELD } from "../daily-usage/windows";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
 import { DateScalar } from "../server/scalars";
@@ -37,7 +38,7 @@ export class EnrichmentHealthDay {
 
 @ObjectType({
   description:
-    "Per source, per date of prospects.updated_at, prospects whose\n" +
+    "Per source, per date of prospects.updated_at in timeZone, prospects whose\n" +
     "enrichment_source_status entry for that source is 'complete' (success) or\n" +
     "'failed' (failed). An entry is either a status string or an object with a\n" +
     "status field; other statuses are not counted.",
@@ -45,6 +46,9 @@ export class EnrichmentHealthDay {
 export class EnrichmentHealth {
   @Field(() => Int)
   days!: number;
+
+  @Field(() => String, { description: TIME_ZONE_FIELD })
+  timeZone!: string;
 
   @Field(() => [EnrichmentHealthDay], { description: "One entry per date of the window, oldest first, zero-filled." })
   series!: EnrichmentHealthDay[];
@@ -57,19 +61,24 @@ export class EnrichmentResolver {
       checkWindowDays(days as number);
       return days as number;
     }),
-    description: "days: 1 to 90, else BAD_USER_INPUT.",
+    description: "days: 1 to 90, else BAD_USER_INPUT. The dates are the `days` dates ending today in timeZone.",
   })
   @Auth(Role.SUPER_ADMIN)
   async enrichmentHealth(
     @Arg("days", () => Int, { defaultValue: 14 }) days: number,
+    @Arg("timeZone", () => String, { nullable: true, description: PLATFORM_ZONE }) timeZone: string | null,
     @Ctx() ctx: Context,
   ): Promise<EnrichmentHealth> {
     checkWindowDays(days);
-    return { days, series: await readEnrichmentHealth(ctx.db, { days }) };
+    // Platform-wide: no tenant's default applies.
+    const zone = await resolveTimeZone(ctx, timeZone, null);
+    return { days, timeZone: zone, series: await readEnrichmentHealth(ctx.db, { days, zone }) };
   }
 
-  @FreshnessField("the `days` dates ending today")
+  @FreshnessField("the `days` dates ending today in timeZone")
   freshness(@Root() health: EnrichmentHealth, @Ctx() ctx: Context): Promise<FreshnessRow> {
-    return ctx.loader(freshnessLoader).load({ days: health.days, zone: "UTC", readsRollup: false, tenantId: null });
+    return ctx
+      .loader(freshnessLoader)
+      .load({ days: health.days, zone: health.timeZone, readsRollup: false, tenantId: null });
   }
 }

@@ -5,11 +5,13 @@ import { graphql } from "../test/gql";
 import { createTenant, insertProspects, viewerWithoutRow } from "../test/factories";
 import { addDays, databaseToday, isObject, KNOWN_SOURCES, prng, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
+import { databaseTodayIn, EDGE_ZONES, zoneEdges } from "../test/zone-edges";
 
 const EnrichmentHealthQuery = graphql(`
-  query EnrichmentHealthSeries($days: Int) {
-    enrichmentHealth(days: $days) {
+  query EnrichmentHealthSeries($days: Int, $timeZone: String) {
+    enrichmentHealth(days: $days, timeZone: $timeZone) {
       days
+      timeZone
       series {
         date
         sources {
@@ -26,12 +28,13 @@ const gateway = useTestGateway();
 
 const superAdmin = viewerWithoutRow(Role.SUPER_ADMIN, null);
 
-/** The whole expected response: prospects SELECTed plainly, their jsonb read in JS. */
-async function expectedHealth(pool: Pool, days: number) {
-  const today = await databaseToday(pool);
+/** The whole expected response in `zone`: prospects SELECTed plainly with their dates there, their jsonb read in JS. */
+async function expectedHealth(pool: Pool, days: number, zone = "UTC") {
+  const today = await databaseTodayIn(pool, zone);
   const first = addDays(today, -(days - 1));
   const { rows } = await pool.query<{ date: string; value: unknown }>(
-    "SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS date, enrichment_source_status AS value FROM prospects",
+    "SELECT to_char(updated_at AT TIME ZONE $1::text, 'YYYY-MM-DD') AS date, enrichment_source_status AS value FROM prospects",
+    [zone],
   );
   const counts = new Map<string, { success: number; failed: number }>();
   const seen = new Set<string>(KNOWN_SOURCES);
@@ -60,7 +63,7 @@ async function expectedHealth(pool: Pool, days: number) {
       })),
     });
   }
-  return { days, series };
+  return { days, timeZone: zone, series };
 }
 
 describe("enrichmentHealth", () => {
@@ -153,10 +156,10 @@ describe("enrichmentHealth", () => {
     series.push(todays);
 
     const { body, statements } = await gateway.query(EnrichmentHealthQuery, {}, { viewer: superAdmin });
-    expect(body).toEqual({ data: { enrichmentHealth: { days: 14, series } } });
+    expect(body).toEqual({ data: { enrichmentHealth: { days: 14, timeZone: "UTC", series } } });
     expect(statements).toBe(1);
     expect((await gateway.query(EnrichmentHealthQuery, { days: 1 }, { viewer: superAdmin })).body).toEqual({
-      data: { enrichmentHealth: { days: 1, series: [todays] } },
+      data: { enrichmentHealth: { days: 1, timeZone: "UTC", series: [todays] } },
     });
     expect(body.data?.enrichmentHealth).toEqual(await expectedHealth(pool, 14));
   });
@@ -235,32 +238,126 @@ describe("enrichmentHealth", () => {
       await expectAllWindows();
       await gateway.rollup.runNow(addDays(scenario.today, -1));
       const { rows: folded } = await pool.query<{ rows: number; keys: number }>(
-        "SELECT count(*)::int AS rows, count(DISTINCT (date, source))::int AS keys FROM enrichment_health_deltas",
+        "SELECT count(*)::int AS rows, count(DISTINCT (date, quarter, source))::int AS keys FROM enrichment_health_deltas",
       );
       expect(folded[0].rows).toBe(folded[0].keys);
       await expectAllWindows();
     },
   );
 
-  it("counts the prospects a platform wrote before the gateway's triggers existed, once the migration adopts them", async () => {
+  it("counts the prospects a platform wrote before the gateway's triggers existed, once the migrations adopt them", async () => {
     const pool = gateway.db.pool;
-    // As before migration 20261203001000 (rows a platform wrote): no triggers, no counts.
+    // As before migration 20261203001000 (rows a platform wrote): no triggers, no table of counts.
     await pool.query(`DROP TRIGGER prospects_enrichment_health_insert ON prospects;
       DROP TRIGGER prospects_enrichment_health_update ON prospects;
       DROP TRIGGER prospects_enrichment_health_delete ON prospects;
       DROP TRIGGER prospects_enrichment_health_truncate ON prospects;
-      DELETE FROM enrichment_health_deltas`);
+      DROP TABLE enrichment_health_deltas;
+      DROP FUNCTION enrichment_health_quarter_entries(timestamptz, jsonb, integer)`);
     await seedScenario(pool, 808);
-    expect((await pool.query("SELECT count(*)::int AS n FROM enrichment_health_deltas")).rows).toEqual([{ n: 0 }]);
-    await pool.query(`DELETE FROM _prisma_migrations WHERE migration_name = '20261203001000_enrichment_health_deltas'`);
-    expect(await applyMigrations(pool)).toHaveLength(1);
+    await pool.query(`DELETE FROM _prisma_migrations WHERE migration_name IN
+      ('20261203001000_enrichment_health_deltas', '20261207011000_enrichment_health_quarters')`);
+    // The first adopts the prospects per UTC date; the second rebuilds those counts per quarter hour.
+    expect(await applyMigrations(pool)).toEqual([
+      "20261203001000_enrichment_health_deltas",
+      "20261207011000_enrichment_health_quarters",
+    ]);
     await pool.query(`UPDATE prospects SET enrichment_source_status = '{"edgar": "failed"}'
       WHERE id IN (SELECT id FROM prospects ORDER BY id LIMIT 25)`);
-    for (const days of [1, 14, 90]) {
-      const { body } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });
-      expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, days) } });
-    }
+    const expectAll = async () => {
+      for (const zone of ["UTC", "Asia/Kathmandu", "America/New_York"])
+        for (const days of [1, 14, 90]) {
+          const { body } = await gateway.query(EnrichmentHealthQuery, { days, timeZone: zone }, { viewer: superAdmin });
+          expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, days, zone) } });
+        }
+    };
+    await expectAll();
+    // Applied again (a crash before its bookkeeping), it rebuilds the same counts.
+    await pool.query(
+      `DELETE FROM _prisma_migrations WHERE migration_name = '20261207011000_enrichment_health_quarters'`,
+    );
+    expect(await applyMigrations(pool)).toEqual(["20261207011000_enrichment_health_quarters"]);
+    await expectAll();
   });
+
+  it("counts the local dates of every zone exactly: rows a second either side of local midnights and offset changes, moved by updates", async () => {
+    const pool = gateway.db.pool;
+    const tenantId = await createTenant(pool);
+    const shapes = [
+      { contactout: "complete", exa: { status: "failed", error: "429" } },
+      { edgar: { status: "complete" }, claude: "failed", exa: "pending" },
+      { contactout: { status: "failed" }, "zone-edge": "complete" },
+      "complete",
+    ];
+    for (const zone of EDGE_ZONES) {
+      const today = await databaseTodayIn(pool, zone);
+      // The 90 dates ending today there, and the dates either side of them.
+      const edges = await zoneEdges(pool, zone, addDays(today, -90), addDays(today, 1));
+      await insertProspects(
+        pool,
+        edges.map((updatedAt, i) => ({
+          tenantId,
+          userId: null,
+          enrichmentStatus: i % 2 === 0 ? "complete" : "failed",
+          enrichmentSourceStatus: shapes[i % shapes.length],
+          updatedAt,
+        })),
+      );
+    }
+    const expectEveryZone = async () => {
+      for (const zone of [...EDGE_ZONES, "UTC"])
+        for (const days of [1, 7, 90]) {
+          const { body } = await gateway.query(EnrichmentHealthQuery, { days, timeZone: zone }, { viewer: superAdmin });
+          expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, days, zone) } });
+        }
+      // No zone, or null: UTC, as before the argument existed.
+      for (const variables of [{ days: 90 }, { days: 90, timeZone: null }]) {
+        const { body, statements } = await gateway.query(EnrichmentHealthQuery, variables, { viewer: superAdmin });
+        expect(body).toEqual({ data: { enrichmentHealth: await expectedHealth(pool, 90) } });
+        expect(statements).toBe(1);
+      }
+    };
+    await expectEveryZone();
+    // Across local midnights both ways (a second before one to a second after it, and back), a whole day back, and
+    // entries changed in place; half of the rows of each kind, by id.
+    await pool.query(
+      `UPDATE prospects SET updated_at = updated_at + interval '2 seconds'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 59 AND id::text < '8'`,
+      [tenantId],
+    );
+    await pool.query(
+      `UPDATE prospects SET updated_at = updated_at - interval '2 seconds'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 1 AND id::text < '8'`,
+      [tenantId],
+    );
+    await pool.query(
+      `UPDATE prospects SET updated_at = updated_at - interval '1 day'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 0 AND id::text < '4'`,
+      [tenantId],
+    );
+    await pool.query(
+      `UPDATE prospects SET enrichment_source_status = '{"exa": {"status": "complete"}, "hunter": "failed"}'
+        WHERE tenant_id = $1 AND id::text >= 'c'`,
+      [tenantId],
+    );
+    await expectEveryZone();
+    // Folded per (date, quarter, source) after a rollup: the same answers from one row per key.
+    await gateway.rollup.runNow(addDays(await databaseToday(pool), -1));
+    const { rows: folded } = await pool.query<{ rows: number; keys: number }>(
+      "SELECT count(*)::int AS rows, count(DISTINCT (date, quarter, source))::int AS keys FROM enrichment_health_deltas",
+    );
+    expect(folded[0].rows).toBe(folded[0].keys);
+    await expectEveryZone();
+  });
+
+  it.each(["EST", "+05:30", "UTC+5", "", "Asia/Kolkata; DROP TABLE prospects"])(
+    "refuses the time zone %j with BAD_USER_INPUT",
+    async (timeZone) => {
+      const { body } = await gateway.query(EnrichmentHealthQuery, { timeZone }, { viewer: superAdmin });
+      expect(body.data ?? null).toBeNull();
+      expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+    },
+  );
 
   it.each([0, 91, -1, 2147483647])("refuses days %i with BAD_USER_INPUT before any SQL", async (days) => {
     const { status, body, statements } = await gateway.query(EnrichmentHealthQuery, { days }, { viewer: superAdmin });

@@ -1,6 +1,8 @@
 import { Args, ArgsType, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
+import { resolveTimeZone } from "../daily-usage/time-zones";
+import { PLATFORM_ZONE, TIME_ZONE_FIELD } from "../daily-usage/windows";
 import { badUserInput } from "../errors";
 import type { Context } from "../server/context";
 import { datesRead } from "../server/cost";
@@ -76,6 +78,9 @@ export class ErrorFeed {
 
   @Field(() => Int)
   limit!: number;
+
+  @Field(() => String, { description: TIME_ZONE_FIELD })
+  timeZone!: string;
 }
 
 @ArgsType()
@@ -85,6 +90,9 @@ class ErrorFeedArgs {
 
   @Field(() => Int, { defaultValue: 1 })
   page!: number;
+
+  @Field(() => String, { nullable: true, description: PLATFORM_ZONE })
+  timeZone!: string | null;
 }
 
 @Resolver()
@@ -94,12 +102,18 @@ export class ErrorFeedResolver {
     complexity: datesRead(() => 7),
     description:
       "Failed enrichments updated in the last 7 days. limit: 1 to 100, page: 1 or more, else BAD_USER_INPUT. " +
-      "The last 7 days are the 7 UTC dates ending today (a row stamped later today counts); a page past the end has no items.",
+      "The last 7 days are the 7 dates in timeZone ending today there (a row stamped later today counts); a page past " +
+      "the end has no items.",
   })
   @Auth(Role.SUPER_ADMIN)
-  async errorFeed(@Ctx() ctx: Context, @Args(() => ErrorFeedArgs) { limit, page }: ErrorFeedArgs): Promise<ErrorFeed> {
+  async errorFeed(
+    @Ctx() ctx: Context,
+    @Args(() => ErrorFeedArgs) { limit, page, timeZone }: ErrorFeedArgs,
+  ): Promise<ErrorFeed> {
     if (limit < 1 || limit > 100) throw badUserInput(`limit must be 1 to 100; got ${limit}`, "limit");
     if (page < 1) throw badUserInput(`page must be 1 or more; got ${page}`, "page");
-    return { ...(await readErrorFeedPage(ctx.db, { limit, page })), page, limit };
+    // Platform-wide: no tenant's default applies.
+    const zone = await resolveTimeZone(ctx, timeZone, null);
+    return { ...(await readErrorFeedPage(ctx.db, { limit, page, zone })), page, limit, timeZone: zone };
   }
 }

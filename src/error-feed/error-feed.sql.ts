@@ -1,5 +1,5 @@
 import { KNOWN_SOURCES } from "../daily-usage/enrichment-sources";
-import { today, utcMidnight } from "../daily-usage/windows";
+import { localMidnight, todayIn, type TimeZoneName } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 
@@ -47,7 +47,9 @@ function utcIso(timestamp: Prisma.Sql): Prisma.Sql {
 }
 
 /**
- * Contract ErrorFeed: failed prospects updated on the 7 UTC dates ending today, by updatedAt desc then id,
+ * Contract ErrorFeed: failed prospects updated on the 7 dates of `zone` ending today there (the instants from local
+ * midnight 6 dates before today to the next local midnight: one range on updated_at whatever the zone), by updatedAt
+ * desc then id,
  * one page of them with their sourceDetails, user's and tenant's names (null for a dangling id), and the total
  * across pages. The names are joined to the page's rows here rather than batched by a loader: one round trip
  * instead of three, and the join reads at most `limit` rows of each table. The total is its own (index-only)
@@ -56,14 +58,14 @@ function utcIso(timestamp: Prisma.Sql): Prisma.Sql {
  */
 export async function readErrorFeedPage(
   db: Database,
-  { limit, page }: { limit: number; page: number },
+  { limit, page, zone }: { limit: number; page: number; zone: TimeZoneName },
 ): Promise<ErrorFeedPageRow> {
   const [row] = await db.prisma.$queryRaw<JsonPage[]>`
     WITH failed AS NOT MATERIALIZED (
       SELECT * FROM prospects
       WHERE enrichment_status = 'failed'
-        AND updated_at >= ${utcMidnight(Prisma.sql`${today} - 6`)}
-        AND updated_at < ${utcMidnight(Prisma.sql`${today} + 1`)}
+        AND updated_at >= ${localMidnight(Prisma.sql`${todayIn(zone)} - 6`, zone)}
+        AND updated_at < ${localMidnight(Prisma.sql`${todayIn(zone)} + 1`, zone)}
     )
     SELECT
       (SELECT count(*)::int FROM failed) AS total,

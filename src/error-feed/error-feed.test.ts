@@ -5,13 +5,15 @@ import { graphql } from "../test/gql";
 import { createTenant, createUser, insertProspects, viewerWithoutRow, type ProspectRow } from "../test/factories";
 import { addDays, databaseToday, isObject, KNOWN_SOURCES, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
+import { databaseTodayIn, EDGE_ZONES, zoneEdges } from "../test/zone-edges";
 
 const ErrorFeedQuery = graphql(`
-  query ErrorFeedPage($limit: Int, $page: Int) {
-    errorFeed(limit: $limit, page: $page) {
+  query ErrorFeedPage($limit: Int, $page: Int, $timeZone: String) {
+    errorFeed(limit: $limit, page: $page, timeZone: $timeZone) {
       total
       page
       limit
+      timeZone
       items {
         id
         fullName
@@ -82,16 +84,16 @@ interface FailedRow {
   updated_at: Date;
 }
 
-/** Every failed prospect of the 7 UTC dates ending today, by plain SQL, newest first then id. */
-async function failedProspects(pool: Pool) {
-  const today = await databaseToday(pool);
+/** Every failed prospect of the 7 dates of `zone` ending today there, by plain SQL, newest first then id. */
+async function failedProspects(pool: Pool, zone = "UTC") {
+  const today = await databaseTodayIn(pool, zone);
   const { rows } = await pool.query<FailedRow>(
     `SELECT p.id, p.full_name, u.full_name AS user_name, p.tenant_id, t.name AS tenant_name, p.enrichment_status,
             p.enrichment_source_status AS value, p.updated_at
      FROM prospects p LEFT JOIN users u ON u.id = p.user_id LEFT JOIN tenants t ON t.id = p.tenant_id
-     WHERE p.enrichment_status = 'failed' AND (p.updated_at AT TIME ZONE 'UTC')::date BETWEEN $1::date AND $2::date
+     WHERE p.enrichment_status = 'failed' AND (p.updated_at AT TIME ZONE $3::text)::date BETWEEN $1::date AND $2::date
      ORDER BY p.updated_at DESC, p.id`,
-    [addDays(today, -6), today],
+    [addDays(today, -6), today, zone],
   );
   return rows.map((row) => ({
     id: row.id,
@@ -105,12 +107,12 @@ async function failedProspects(pool: Pool) {
   }));
 }
 
-function expectedPage(all: Awaited<ReturnType<typeof failedProspects>>, limit: number, page: number) {
+function expectedPage(all: Awaited<ReturnType<typeof failedProspects>>, limit: number, page: number, timeZone = "UTC") {
   const items = all.slice((page - 1) * limit, page * limit);
-  return { total: all.length, page, limit, items };
+  return { total: all.length, page, limit, timeZone, items };
 }
 
-async function errorFeed(variables: { limit?: number; page?: number }) {
+async function errorFeed(variables: { limit?: number; page?: number; timeZone?: string | null }) {
   return gateway.query(ErrorFeedQuery, variables, { viewer: superAdmin });
 }
 
@@ -236,6 +238,71 @@ describe("errorFeed", () => {
         expect(statements).toBe(1);
       }
       expect((await errorFeed({})).body.data?.errorFeed).toEqual(expectedPage(all, 50, 1));
+    },
+  );
+
+  it("takes the 7 local dates of every zone: rows a second either side of local midnights and offset changes, moved by updates", async () => {
+    const pool = gateway.db.pool;
+    const tenantId = await createTenant(pool);
+    for (const zone of EDGE_ZONES) {
+      const today = await databaseTodayIn(pool, zone);
+      // The window's first and last local midnights and the next one, the dates around them, and a complete prospect
+      // at every instant a failed one has (never listed).
+      const edges = await zoneEdges(pool, zone, addDays(today, -8), addDays(today, 1));
+      const rows = edges.flatMap((updatedAt, i): ProspectRow[] => [
+        {
+          tenantId,
+          userId: null,
+          enrichmentStatus: "failed",
+          enrichmentSourceStatus: i % 2 === 0 ? { exa: { status: "failed", error: zone } } : { claude: "failed" },
+          updatedAt,
+        },
+        {
+          tenantId,
+          userId: null,
+          enrichmentStatus: "complete",
+          enrichmentSourceStatus: { exa: "complete" },
+          updatedAt,
+        },
+      ]);
+      await insertProspects(pool, rows);
+    }
+    const expectEveryZone = async () => {
+      for (const zone of [...EDGE_ZONES, "UTC"]) {
+        const all = await failedProspects(pool, zone);
+        for (let page = 1; page <= Math.ceil(all.length / 100) + 1; page += 1) {
+          const { body, statements } = await errorFeed({ limit: 100, page, timeZone: zone });
+          expect(body).toEqual({ data: { errorFeed: expectedPage(all, 100, page, zone) } });
+          expect(statements).toBe(1);
+        }
+      }
+      // No zone, or null: UTC, as before the argument existed.
+      const utc = expectedPage(await failedProspects(pool), 100, 1);
+      expect((await errorFeed({ limit: 100 })).body).toEqual({ data: { errorFeed: utc } });
+      expect((await errorFeed({ limit: 100, timeZone: null })).body).toEqual({ data: { errorFeed: utc } });
+    };
+    await expectEveryZone();
+    // Across local midnights both ways, a whole day back, and failed ones that are failed no more; half of each, by id.
+    const updates = [
+      `UPDATE prospects SET updated_at = updated_at + interval '2 seconds'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 59 AND id::text < '8'`,
+      `UPDATE prospects SET updated_at = updated_at - interval '2 seconds'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 1 AND id::text < '8'`,
+      `UPDATE prospects SET updated_at = updated_at - interval '1 day'
+        WHERE tenant_id = $1 AND extract(second FROM updated_at) = 0 AND id::text < '4'`,
+      `UPDATE prospects SET enrichment_status = 'complete' WHERE tenant_id = $1 AND id::text >= 'e'`,
+    ];
+    for (const sql of updates) await pool.query(sql, [tenantId]);
+    await expectEveryZone();
+  });
+
+  it.each(["EST", "+05:30", "UTC+5", "", "Asia/Kolkata; DROP TABLE prospects"])(
+    "refuses the time zone %j with BAD_USER_INPUT before any SQL",
+    async (timeZone) => {
+      const { body, statements } = await errorFeed({ timeZone });
+      expect(body.data ?? null).toBeNull();
+      expect(errorCodes(body)).toEqual(["BAD_USER_INPUT"]);
+      expect(statements).toBe(0);
     },
   );
 

@@ -87,16 +87,18 @@ interface ErrorFeedCsvData {
     total: number;
     page: number;
     limit: number;
+    timeZone: string;
     items: Array<Record<string, unknown> & { sourceDetails: unknown[] }>;
   };
 }
 
 const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
-  document: () => `query ErrorFeedCsv($limit: Int, $page: Int) {
-    errorFeed(limit: $limit, page: $page) {
+  document: () => `query ErrorFeedCsv($limit: Int, $page: Int, $timeZone: String) {
+    errorFeed(limit: $limit, page: $page, timeZone: $timeZone) {
       total
       page
       limit
+      timeZone
       items {
         id fullName userName tenantId tenantName enrichmentStatus updatedAt
         sourceDetails { source status error at }
@@ -106,13 +108,15 @@ const errorFeedExport: CsvExport<ErrorFeedCsvData> = {
   parameters: new Map([
     ["limit", "int"],
     ["page", "int"],
+    ["timeZone", "string"],
   ]),
   table: ({ errorFeed: feed }) => ({
     filename: `error-feed-page-${feed.page}.csv`,
     columns: ["id", "fullName", "userName", "tenantId", "tenantName", "enrichmentStatus", "updatedAt", "sourceDetails"],
     // JSON rather than a "source:status:error" list: sources and error texts may contain any separator, and `at` stays.
     rows: feed.items.map((item) => ({ ...item, sourceDetails: JSON.stringify(item.sourceDetails) })),
-    headers: { "x-total-count": String(feed.total) },
+    // The 7 dates' zone in a header, as the usage export sends its own: the rows are the same shape whatever it is.
+    headers: { "x-total-count": String(feed.total), "x-time-zone": feed.timeZone },
   }),
 };
 

@@ -6,6 +6,7 @@ import { graphql } from "../test/gql";
 import type { UsageForExportQueryVariables } from "../test/gql/graphql";
 import { addDays, databaseToday, KNOWN_ACTIONS } from "../test/scenario";
 import { useTestGateway } from "../test/test-gateway";
+import { databaseTodayIn, zoneEdges } from "../test/zone-edges";
 
 const UsageForExport = graphql(`
   query UsageForExport($range: UsageRange, $tenantId: ID, $from: Date, $to: Date, $granularity: UsageGranularity) {
@@ -43,10 +44,11 @@ const UsageForExport = graphql(`
 `);
 
 const ErrorFeedForExport = graphql(`
-  query ErrorFeedForExport($limit: Int, $page: Int) {
-    errorFeed(limit: $limit, page: $page) {
+  query ErrorFeedForExport($limit: Int, $page: Int, $timeZone: String) {
+    errorFeed(limit: $limit, page: $page, timeZone: $timeZone) {
       total
       page
+      timeZone
       items {
         id
         fullName
@@ -297,11 +299,17 @@ describe("GET /export/error-feed.csv", () => {
     );
   });
 
-  async function expectSameAsGraphQL(limit: number | undefined, page: number | undefined, query: string) {
-    const { body } = await gateway.query(ErrorFeedForExport, { limit, page }, { viewer: superAdmin });
+  async function expectSameAsGraphQL(
+    limit: number | undefined,
+    page: number | undefined,
+    query: string,
+    timeZone?: string,
+  ) {
+    const { body } = await gateway.query(ErrorFeedForExport, { limit, page, timeZone }, { viewer: superAdmin });
     const feed = body.data!.errorFeed;
     const response = await download(`/export/error-feed.csv${query}`, superAdmin);
     expect(response.headers.get("x-total-count")).toBe(String(feed.total));
+    expect(response.headers.get("x-time-zone")).toBe(timeZone ?? "UTC");
     const { filename, rows } = await csvOf(response, ERROR_FEED_COLUMNS);
     expect(filename).toBe(`error-feed-page-${feed.page}.csv`);
     expect(rows.map((row) => row.slice(0, -1))).toEqual(
@@ -341,6 +349,31 @@ describe("GET /export/error-feed.csv", () => {
     expect(past.items).toEqual([]);
   });
 
+  it("takes timeZone as errorFeed does: the 7 dates ending today there", async () => {
+    const pool = gateway.db.pool;
+    const tenantId = await createTenant(pool);
+    const zone = "Asia/Kathmandu";
+    const first = addDays(await databaseTodayIn(pool, zone), -6);
+    // A second before, at and a second after the local midnight that begins the window (+05:45: 18:15 UTC).
+    const edges = await zoneEdges(pool, zone, first, first);
+    expect(edges).toHaveLength(3);
+    const [outside, midnight, inside] = await insertProspects(
+      pool,
+      edges.map((updatedAt) => ({
+        tenantId,
+        userId: null,
+        enrichmentStatus: "failed",
+        enrichmentSourceStatus: { exa: "failed" },
+        updatedAt,
+      })),
+    );
+    const feed = await expectSameAsGraphQL(100, 1, `?limit=100&timeZone=${encodeURIComponent(zone)}`, zone);
+    expect(feed.items.map((item) => item.id)).toEqual(expect.arrayContaining([midnight, inside]));
+    expect(feed.items.map((item) => item.id)).not.toContain(outside);
+    // Not given: errorFeed's UTC answer.
+    await expectSameAsGraphQL(100, 1, "?limit=100");
+  });
+
   it("is for super admins only: 401 anonymous, 403 for every other role", async () => {
     await expectFailure(await download("/export/error-feed.csv"), 401, "UNAUTHENTICATED", /Bearer/);
     for (const role of [Role.AGENT, Role.ASSISTANT, Role.TENANT_ADMIN]) {
@@ -357,7 +390,11 @@ describe("GET /export/error-feed.csv", () => {
       ["limit=abc", /Int cannot represent non-integer value: "abc"/],
       ["limit=1.5", /Int cannot represent non-integer value: "1.5"/],
       ["page=99999999999", /Int cannot represent non 32-bit signed integer value/],
-      ["limit=10&offset=3", /unknown parameter offset; this export takes limit, page/],
+      ["limit=10&offset=3", /unknown parameter offset; this export takes limit, page, timeZone/],
+      ["timeZone=EST", /EST/],
+      ["timeZone=%2B05%3A30", /\+05:30/],
+      ["timeZone=", /time ?zone/i],
+      ["timeZone=UTC&timeZone=Asia%2FKolkata", /timeZone must be given at most once/],
     ];
     for (const [query, reason] of cases) {
       await expectFailure(await download(`/export/error-feed.csv?${query}`, superAdmin), 400, "BAD_USER_INPUT", reason);

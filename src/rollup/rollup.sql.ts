@@ -143,48 +143,19 @@ export async function writeDailyCounts(
          FROM day_rows GROUP BY tenant_id, user_id
      ), clean AS MATERIALIZED (
        SELECT NOT ${wasStale}::boolean AND ${usageDateSource(day, null)} = 'rollup' AS yes
-     ), vanished AS (
-       DELETE FROM usage_metrics_daily m
-        WHERE m.date = ${day} AND NOT (SELECT yes FROM clean)
-          AND NOT EXISTS (SELECT 1 FROM counts c WHERE c.tenant_id = m.tenant_id AND c.user_id = m.user_id)
-     ), written AS (
-       INSERT INTO usage_metrics_daily AS m (date, tenant_id, user_id, ${counterColumns}, quarters)
-       SELECT ${day}, * FROM counts
-       ON CONFLICT (date, tenant_id, user_id) DO UPDATE SET ${counterUpdates}, quarters = EXCLUDED.quarters
-       RETURNING 1
-     ), absorbed AS (
+     ), ${rewriteDateRows(day, "written", "usage_metrics_daily", ["tenant_id", "user_id"], "counts", "quarters")},
+     absorbed AS (
        DELETE FROM usage_deltas WHERE date = ${day}
      ), tenant_counts AS (
        SELECT tenant_id, ${summedColumns()} FROM counts GROUP BY tenant_id
-     ), vanished_tenants AS (
-       DELETE FROM usage_metrics_daily_tenant_totals t
-        WHERE t.date = ${day} AND NOT (SELECT yes FROM clean)
-          AND NOT EXISTS (SELECT 1 FROM tenant_counts c WHERE c.tenant_id = t.tenant_id)
-     ), tenant_totals AS (
-       INSERT INTO usage_metrics_daily_tenant_totals AS t (tenant_id, date, ${counterColumns})
-       SELECT tenant_id, ${day}, ${counterColumns} FROM tenant_counts
-       ON CONFLICT (tenant_id, date) DO UPDATE SET ${counterUpdates}
-     ), tenant_quarter_counts AS (
+     ), ${rewriteDateRows(day, "tenant_totals", "usage_metrics_daily_tenant_totals", ["tenant_id"], "tenant_counts")},
+     tenant_quarter_counts AS (
        SELECT tenant_id, quarter, ${summedColumns()} FROM day_rows GROUP BY tenant_id, quarter
-     ), vanished_tenant_quarters AS (
-       DELETE FROM usage_metrics_quarter_hourly q
-        WHERE q.date = ${day} AND NOT (SELECT yes FROM clean)
-          AND NOT EXISTS (SELECT 1 FROM tenant_quarter_counts c WHERE c.tenant_id = q.tenant_id AND c.quarter = q.quarter)
-     ), tenant_quarters AS (
-       INSERT INTO usage_metrics_quarter_hourly AS q (tenant_id, date, quarter, ${counterColumns})
-       SELECT tenant_id, ${day}, quarter, ${counterColumns} FROM tenant_quarter_counts
-       ON CONFLICT (tenant_id, date, quarter) DO UPDATE SET ${counterUpdates}
-     ), quarter_counts AS (
+     ), ${rewriteDateRows(day, "tenant_quarters", "usage_metrics_quarter_hourly", ["tenant_id", "quarter"], "tenant_quarter_counts")},
+     quarter_counts AS (
        SELECT quarter, ${summedColumns()} FROM tenant_quarter_counts GROUP BY quarter
-     ), vanished_quarters AS (
-       DELETE FROM usage_metrics_quarter_hourly_totals q
-        WHERE q.date = ${day} AND NOT (SELECT yes FROM clean)
-          AND NOT EXISTS (SELECT 1 FROM quarter_counts c WHERE c.quarter = q.quarter)
-     ), quarters AS (
-       INSERT INTO usage_metrics_quarter_hourly_totals AS q (date, quarter, ${counterColumns})
-       SELECT ${day}, quarter, ${counterColumns} FROM quarter_counts
-       ON CONFLICT (date, quarter) DO UPDATE SET ${counterUpdates}
-     ), no_totals AS (
+     ), ${rewriteDateRows(day, "quarters", "usage_metrics_quarter_hourly_totals", ["quarter"], "quarter_counts")},
+     no_totals AS (
        DELETE FROM usage_metrics_daily_totals WHERE date = ${day} AND NOT EXISTS (SELECT 1 FROM counts)
      ), totals AS (
        INSERT INTO usage_metrics_daily_totals AS t (date, ${counterColumns}, active_users)
@@ -195,6 +166,34 @@ export async function writeDailyCounts(
      SELECT count(*)::int AS written FROM written`,
   );
   return rows[0].written;
+}
+
+/**
+ * CTEs `vanished_<name>` and `<name>`: D's rows of `table`, keyed by the date and `keys`, made those of CTE `source`
+ * (its keys, the counters and `extra`): upserted, and those whose key `source` lacks deleted unless D was clean
+ * (CTE `clean`). `<name>` returns a row per row written.
+ */
+function rewriteDateRows(
+  day: Prisma.Sql,
+  name: string,
+  table: string,
+  keys: string[],
+  source: string,
+  extra?: string,
+): Prisma.Sql {
+  const columns = Prisma.sql`${Prisma.raw(keys.join(", "))}, ${counterColumns}${Prisma.raw(extra ? `, ${extra}` : "")}`;
+  const sameKey = Prisma.raw(keys.map((key) => `c.${key} = t.${key}`).join(" AND "));
+  const extraUpdate = Prisma.raw(extra ? `, ${extra} = EXCLUDED.${extra}` : "");
+  return Prisma.sql`${Prisma.raw(`vanished_${name}`)} AS (
+       DELETE FROM ${Prisma.raw(table)} t
+        WHERE t.date = ${day} AND NOT (SELECT yes FROM clean)
+          AND NOT EXISTS (SELECT 1 FROM ${Prisma.raw(source)} c WHERE ${sameKey})
+     ), ${Prisma.raw(name)} AS (
+       INSERT INTO ${Prisma.raw(table)} AS t (date, ${columns})
+       SELECT ${day}, ${columns} FROM ${Prisma.raw(source)}
+       ON CONFLICT (date, ${Prisma.raw(keys.join(", "))}) DO UPDATE SET ${counterUpdates}${extraUpdate}
+       RETURNING 1
+     )`;
 }
 
 /** Marks the run succeeded inside the work's transaction, so the rows, the absorbed deltas and "succeeded" commit together. */
