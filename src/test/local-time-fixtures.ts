@@ -196,18 +196,19 @@ export async function seedLocalTimeScenario(
     }
 
     const prospectDates = new Set(PROSPECT_DAYS.map((days) => addLocalDays(today, days)));
+    // On each edge and a second before it the prospect has failed, so the error feed's bounds have a row each side.
     const prospectInstants = [
       ...midnights.filter((midnight) => prospectDates.has(midnight.date)).map((midnight) => midnight.at.getTime()),
       ...changes.map((change) => change.at.getTime()).filter((at) => at > now - 95 * DAY),
-    ].flatMap((at) => AROUND.map((delta) => at + delta));
-    for (let i = 0; i < 20; i += 1) prospectInstants.push(now - Math.floor(random() * 95 * DAY));
-    for (const at of prospectInstants) {
+    ].flatMap((at) => AROUND.map((delta) => ({ at: at + delta, failed: delta <= 0 })));
+    for (let i = 0; i < 20; i += 1) prospectInstants.push({ at: now - Math.floor(random() * 95 * DAY), failed: false });
+    for (const { at, failed } of prospectInstants) {
       const tenant = homeOr(tenantId);
       prospects.push({
         tenantId: tenant,
         userId: random() < 0.15 ? null : actorOf(tenant),
         fullName: random() < 0.1 ? "Same Name" : undefined,
-        enrichmentStatus: pick(["failed", "failed", "complete", "pending"]),
+        enrichmentStatus: failed ? "failed" : pick(["failed", "failed", "complete", "pending"]),
         enrichmentSourceStatus: sourceStatus(random, pick, at),
         updatedAt: new Date(at),
       });
