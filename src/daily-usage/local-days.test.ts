@@ -3,7 +3,7 @@
  */
 /*
  * Issue 16's oracles, in one cross-cutting file rather than one per feature: every query and both CSV exports are
- * checked against the same generated data (src/test/local-time-fixtures.ts), nine zones' worth of edges in one
+ * checked against the same generated data (src/test/local-time-fixtures.ts), ten zones' worth of edges in one
  * database, so a zone's answers also meet every other zone's midnights, and the data (with the rollups it needs) is
  * seeded once instead of once per feature file. Each expected figure is plain SQL over activity_log or prospects
  * grouping by `(created_at AT TIME ZONE Z)::date` (`updated_at` for enrichment health and the error feed), summed
@@ -1370,6 +1370,7 @@ describe("the fixtures", () => {
         "Australia/Sydney",
         "Pacific/Chatham",
         "America/Santiago",
+        "America/St_Johns",
       ].includes(zone);
       // A year and a month of history holds two changes of each DST zone, none of the others.
       expect({ zone, changes: changes.length >= 2 }).toEqual({ zone, changes: dst });

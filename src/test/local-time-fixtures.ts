@@ -15,7 +15,8 @@ import { databaseToday, KNOWN_ACTIONS, KNOWN_SOURCES, prng } from "./scenario";
  * The zones of issue 16's oracle tests: both hemispheres' DST (New York, London, Sydney, Chatham's +12:45/+13:45),
  * half- and three-quarter-hour offsets (Kolkata, Kathmandu, Chatham), and the two ends of the clock (Kiritimati
  * +14, Pago Pago -11), whose local dates are a whole day apart. Beyond the issue's list, Santiago changes at local
- * midnight: in September its midnight is skipped (the date starts at 01:00), in April the date before gets 25 hours.
+ * midnight: in September its midnight is skipped (the date starts at 01:00), in April the date before gets 25 hours;
+ * St John's has DST on a half-hour offset west of UTC (-03:30/-02:30).
  */
 export const LOCAL_TIME_ZONES = [
   "America/New_York",
@@ -27,6 +28,7 @@ export const LOCAL_TIME_ZONES = [
   "Pacific/Kiritimati",
   "Pacific/Pago_Pago",
   "America/Santiago",
+  "America/St_Johns",
 ] as const;
 export type LocalTimeZone = (typeof LOCAL_TIME_ZONES)[number];
 
