@@ -1,5 +1,5 @@
 import { Prisma } from "../db/generated/client";
-import { actionCounts, counterColumns, summedColumns } from "./counters.sql";
+import { actionCounts, counterColumns, runningSumSteps, splitCounts, summedColumns } from "./counters.sql";
 import {
   DAY_QUARTERS,
   localDateOfQuarter,
@@ -222,6 +222,7 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
   const perTenant = byTenant || tenants !== null;
   return {
     byUser,
+    perTenant,
     keys: (alias: string) =>
       Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`),
     /** GROUP BY the grouping's keys under `alias`, and the column `date` when not null. */
@@ -253,7 +254,7 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
 function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants; by: UsageGrouping }): Prisma.Sql {
   const { start, count, zone } = window;
   const { tenants, by } = grouping;
-  const { keys, groups, rolledUpTable, quarterTable, byUser } = groupingOf(grouping);
+  const { keys, groups, rolledUpTable, quarterTable, byUser, perTenant } = groupingOf(grouping);
   const byDate = by === "date";
   // Each row's local date, computed once in a LATERAL (GROUP BY cannot match an expression with bound parameters).
   const localOf = (alias: string) =>
@@ -276,15 +277,34 @@ function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants;
   const day = (date: Prisma.Sql) => (byDate ? date : Prisma.sql`NULL::date`);
   const windowStart = localMidnight(start, zone);
   const windowEnd = localMidnight(Prisma.sql`${start} + ${count}`, zone);
+  const tenantOf = (alias: string) => Prisma.raw(perTenant ? `${alias}.tenant_id` : "NULL::uuid");
+  // Rolled-up dates that are not read whole: a regular one in two halves at its split, the quarters before it
+  // (the running sums through the last of them, one backward probe) and its totals less those; a date with a DST
+  // change quarter by quarter (the running sums' steps), each on its own local date.
   const quarters = byUser
     ? Prisma.empty
     : Prisma.sql`
       UNION ALL
-      SELECT ${day(local)}, ${keys("q")}, ${summedColumns("q")}
-      FROM days JOIN ${quarterTable} q ON q.date = days.day ${localOf("q")}
-      -- No date range here: the planner would scan it for every date instead of probing each date's quarters.
-      WHERE days.source = 'rollup' AND NOT ${whole} ${ofTenants("q", tenants)} AND ${inWindow(local)}
-      GROUP BY ${groups("q", byDate ? "l.day" : null)}`;
+      SELECT ${day(Prisma.sql`s.day`)}, ${keys("s")}, ${summedColumns("s")}
+      FROM (
+        SELECT CASE WHEN half.first THEN days.first_local ELSE days.first_local + 1 END AS day,
+               ${tenantOf("t")} AS tenant_id, NULL::uuid AS user_id, ${splitCounts}
+        FROM days JOIN ${rolledUpTable} t ON t.date = days.day ${ofTenants("t", tenants)}
+        LEFT JOIN LATERAL (
+          SELECT * FROM ${quarterTable} q
+          WHERE q.date = days.day ${Prisma.raw(perTenant ? "AND q.tenant_id = t.tenant_id" : "")} AND q.quarter < days.split
+          ORDER BY q.quarter DESC LIMIT 1
+        ) pre ON true
+        CROSS JOIN (VALUES (true), (false)) AS half (first)
+        WHERE days.source = 'rollup' AND days.regular AND NOT ${whole}
+        UNION ALL
+        SELECT ${localDateOfQuarter("days", Prisma.sql`q.quarter`, zone)}, ${tenantOf("q")}, NULL::uuid, ${runningSumSteps}
+        FROM days JOIN ${quarterTable} q ON q.date = days.day
+        WHERE days.source = 'rollup' AND NOT days.regular ${ofTenants("q", tenants)}
+        WINDOW w AS (PARTITION BY ${Prisma.raw(perTenant ? "q.tenant_id, " : "")}q.date ORDER BY q.quarter)
+      ) s
+      WHERE ${inWindow(Prisma.sql`s.day`)}
+      GROUP BY ${groups("s", byDate ? "s.day" : null)}`;
   const rawRows = byDate
     ? Prisma.sql`
       SELECT p.local_day, raw.*
