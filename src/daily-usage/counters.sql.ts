@@ -42,3 +42,18 @@ export const zeroCounts = perCounter(() => "0");
 
 /** ON CONFLICT's SET of every counter to the value proposed for insertion. */
 export const counterUpdates = perCounter(({ column }) => `${column} = EXCLUDED.${column}`);
+
+/** The counters' running sums over window `w` of the current rows, named as their columns (quarter-hour rows). */
+export const runningSums = perCounter(({ column }) => `(sum(${column}) OVER w)::int AS ${column}`);
+
+/** The counters' steps between running sums `q` and the previous row of window `w`: one quarter hour's counts. */
+export const runningSumSteps = perCounter(({ column }) => `q.${column} - coalesce(lag(q.${column}) OVER w, 0) AS ${column}`);
+
+/**
+ * A date's totals `t` split at the running sums `pre` (the quarters before a split, absent when there are none):
+ * what lies before the split when `half.first`, the rest otherwise.
+ */
+export const splitCounts = perCounter(
+  ({ column }) =>
+    `CASE WHEN half.first THEN coalesce(pre.${column}, 0) ELSE t.${column} - coalesce(pre.${column}, 0) END AS ${column}`,
+);

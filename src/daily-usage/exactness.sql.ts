@@ -1,7 +1,9 @@
 import { Prisma } from "../db/generated/client";
-import { actionCounts, counterColumns, summedColumns } from "./counters.sql";
+import { actionCounts, counterColumns, runningSumSteps, splitCounts, summedColumns } from "./counters.sql";
 import {
   DAY_QUARTERS,
+  localDateOfQuarter,
+  localMidnight,
   quarterStart,
   quartersMeet,
   today,
@@ -86,17 +88,20 @@ export type UsageGrouping = "date" | "user" | "tenant" | "tenantUser";
  * date and `days` keeps generate_series' row count, a plan-time constant (the default guess of 1000 inflated costs).
  */
 function usageDays(window: WindowBounds, tenants: UsageTenants): Prisma.Sql {
-  const dates = window.zone === UTC ? Prisma.sql`pieces` : Prisma.sql`(SELECT DISTINCT day FROM pieces)`;
+  if (window.zone === UTC)
+    return Prisma.sql`
+    ${windowPieces(window)},
+    days AS (
+      SELECT p.day, ${usageDateSource(Prisma.sql`p.day`, tenants)} AS source
+      FROM pieces p
+    )`;
   return Prisma.sql`
     ${windowPieces(window)},
     days AS (
-      SELECT d.day, ${usageDateSource(Prisma.sql`d.day`, tenants)} AS source
-      FROM ${dates} d
+      SELECT z.*, ${usageDateSource(Prisma.sql`z.day`, tenants)} AS source
+      FROM zone_days z
     )`;
 }
-
-/** Whether piece `p` is a whole UTC date (always in UTC). */
-const wholeDate = Prisma.sql`(p.q1 = 0 AND p.q2 = ${DAY_QUARTERS})`;
 
 /** activity_log rows `a` in piece `p`: an index range scan on created_at. */
 const rowsOfPiece = Prisma.sql`a.created_at >= ${quarterStart(Prisma.sql`p.day`, Prisma.sql`p.q1`)}
@@ -158,92 +163,185 @@ export function activeUsersPerDay(window: WindowBounds): Prisma.Sql {
 /**
  * CTEs `pieces`, `days` (see usageDays) and `usage_rows` (day, tenant_id,
  * user_id, the counters' columns) for `tenants`, in one statement, hence one
- * snapshot; `day` is the window's date (in its zone) a row counts on. A piece
- * that is a whole rolled-up UTC date reads the narrowest rollup table that
+ * snapshot; `day` is the window's date a row counts on (NULL on rolled-up
+ * dates but for "date"). A rolled-up date reads the narrowest rollup table that
  * holds the grouping: all tenants' per-date figures usage_metrics_daily_totals
- * (one row per date), per-tenant figures usage_metrics_daily_tenant_totals,
- * per-user figures usage_metrics_daily through its covering (tenant_id, date)
- * index, summed per group right there (day NULL, but for "date"): a large
- * tenant has hundreds of users a day, and the callers want them per group. A
- * rolled-up piece of a UTC date (another zone's date) reads the date's
- * quarter-hour rows (per tenant, or for all tenants) it covers; for per-user
- * figures, which have no quarter rows, its raw rows (summed over the window,
- * only its first and last UTC dates are such pieces). Deltas are read by
- * their quarter. The raw side is a LATERAL per raw piece so each is an index
- * range scan on created_at (no scan of the rest of the window).
+ * (one row per date, written with the date's rows), per-tenant figures
+ * usage_metrics_daily_tenant_totals (one row per date and tenant), per-user
+ * figures usage_metrics_daily through its covering (tenant_id, date) index,
+ * summed per group right there: a large tenant has hundreds of users a day,
+ * and the callers want them per group. The raw side is a LATERAL per raw date
+ * so each is an index range scan on created_at (no scan of the rest of the
+ * window). `count` goes to generate_series as a plan-time constant, so the
+ * planner knows the window has `count` rows (the default guess of 1000
+ * inflated costs past the JIT threshold). In another zone, localUsageRows.
  */
-export function usageRows(
-  window: WindowBounds,
-  { tenants, by }: { tenants: UsageTenants; by: UsageGrouping },
-): Prisma.Sql {
-  const byTenant = by === "tenant" || by === "tenantUser";
-  const byUser = by === "user" || by === "tenantUser";
-  const byDate = by === "date";
-  const local = window.zone !== UTC;
-  const keys = (alias: string) =>
-    Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`);
-  const groups = (alias: string, withDate = false) => {
-    const columns = [withDate && "p.local_day", byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`];
-    return by === "date" && !withDate ? Prisma.sql`()` : Prisma.raw(columns.filter(Boolean).join(", "));
-  };
-  const perTenant = byTenant || tenants !== null;
-  const rolledUpTable = byUser
-    ? Prisma.sql`usage_metrics_daily`
-    : perTenant
-      ? Prisma.sql`usage_metrics_daily_tenant_totals`
-      : Prisma.sql`usage_metrics_daily_totals`;
-  const quarterTable = perTenant
-    ? Prisma.sql`usage_metrics_quarter_hourly`
-    : Prisma.sql`usage_metrics_quarter_hourly_totals`;
-  const rolledUpDay = byDate ? Prisma.sql`p.local_day` : Prisma.sql`NULL::date`;
-  // Summed over the window, a UTC date's pieces join into one span: only the window's first and last are partial.
-  const parts =
-    byDate || !local
-      ? Prisma.sql`pieces`
-      : Prisma.sql`(SELECT day, min(q1) AS q1, max(q2) AS q2 FROM pieces GROUP BY day)`;
-  // The dates the pieces lie on, as a range on m.date the planner can use on the index.
+export function usageRows(window: WindowBounds, grouping: { tenants: UsageTenants; by: UsageGrouping }): Prisma.Sql {
+  if (window.zone !== UTC) return localUsageRows(window, grouping);
   const { start, count } = window;
-  const dateRange = (alias: string) =>
-    local
-      ? Prisma.sql`${Prisma.raw(alias)}.date >= ${start} - 1 AND ${Prisma.raw(alias)}.date <= ${start} + ${count}`
-      : Prisma.sql`${Prisma.raw(alias)}.date >= ${start} AND ${Prisma.raw(alias)}.date < ${start} + ${count}`;
-  const rawPiece =
-    byUser && local ? Prisma.sql`(days.source = 'raw' OR NOT ${wholeDate})` : Prisma.sql`days.source = 'raw'`;
-  const rolledUpPieces = local
-    ? Prisma.sql`
-      UNION ALL
-      SELECT ${rolledUpDay} AS day, ${keys("q")}, ${summedColumns("q")}
-      FROM ${parts} p JOIN days ON days.day = p.day
-        JOIN ${quarterTable} q ON q.date = p.day AND q.quarter >= p.q1 AND q.quarter < p.q2
-      WHERE days.source = 'rollup' AND NOT ${wholeDate} AND ${dateRange("q")} ${ofTenants("q", tenants)}
-      GROUP BY ${groups("q", byDate)}`
-    : Prisma.empty;
+  const { tenants, by } = grouping;
+  const { keys, groups, rolledUpTable } = groupingOf(grouping);
+  const byDate = by === "date";
+  const rolledUpDay = byDate ? Prisma.sql`m.date` : Prisma.sql`NULL::date`;
   return Prisma.sql`
     ${usageDays(window, tenants)},
     usage_rows (day, tenant_id, user_id, ${counterColumns}) AS (
       SELECT ${rolledUpDay} AS day, ${keys("m")}, ${summedColumns("m")}
-      FROM ${parts} p JOIN days ON days.day = p.day JOIN ${rolledUpTable} m ON m.date = p.day
-      WHERE days.source = 'rollup' AND ${wholeDate} AND ${dateRange("m")} ${ofTenants("m", tenants)}
-      GROUP BY ${groups("m", byDate)}
-      ${byUser ? Prisma.empty : rolledUpPieces}
+      FROM days JOIN ${rolledUpTable} m ON m.date = days.day
+      -- The window again as a range on m.date, which the planner can use on the index.
+      WHERE days.source = 'rollup' AND m.date >= ${start} AND m.date < ${start} + ${count} ${ofTenants("m", tenants)}
+      GROUP BY ${groups("m", byDate ? "m.date" : null)}
       UNION ALL
-      SELECT ${rolledUpDay}, delta.*
-      FROM ${parts} p JOIN days ON days.day = p.day CROSS JOIN LATERAL (
+      SELECT days.day, delta.*
+      FROM days CROSS JOIN LATERAL (
         SELECT ${keys("d")}, ${summedColumns("d")}
         FROM usage_deltas d
-        WHERE d.date = p.day AND (${wholeDate} OR (d.quarter >= p.q1 AND d.quarter < p.q2)) ${ofTenants("d", tenants)}
-        GROUP BY ${groups("d")}
+        WHERE d.date = days.day ${ofTenants("d", tenants)}
+        GROUP BY ${groups("d", null)}
         HAVING count(*) > 0
       ) delta
-      WHERE days.source <> 'raw' AND NOT ${rawPiece}
+      WHERE days.source <> 'raw'
       UNION ALL
-      SELECT ${byDate ? Prisma.sql`p.local_day` : Prisma.sql`p.day`}, raw.*
-      FROM ${parts} p JOIN days ON days.day = p.day CROSS JOIN LATERAL (
+      SELECT days.day, raw.*
+      FROM days CROSS JOIN LATERAL (
         SELECT ${keys("a")}, ${actionCounts}
         FROM activity_log a
-        WHERE ${rowsOfPiece} ${ofTenants("a", tenants)}
-        GROUP BY ${groups("a")}
+        WHERE a.created_at >= ${utcMidnight(Prisma.sql`days.day`)}
+          AND a.created_at < ${utcMidnight(Prisma.sql`days.day + 1`)}
+          ${ofTenants("a", tenants)}
+        GROUP BY ${groups("a", null)}
       ) raw
-      WHERE ${rawPiece}
+      WHERE days.source = 'raw'
+    )`;
+}
+
+/** The SQL of a grouping: its key columns under an alias, its GROUP BY, and the rollup table that holds it. */
+function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping }) {
+  const byTenant = by === "tenant" || by === "tenantUser";
+  const byUser = by === "user" || by === "tenantUser";
+  const perTenant = byTenant || tenants !== null;
+  return {
+    byUser,
+    perTenant,
+    keys: (alias: string) =>
+      Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`),
+    /** GROUP BY the grouping's keys under `alias`, and the column `date` when not null. */
+    groups: (alias: string, date: string | null) => {
+      const columns = [date, byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`].filter(Boolean);
+      return Prisma.raw(columns.length === 0 ? "()" : columns.join(", "));
+    },
+    rolledUpTable: byUser
+      ? Prisma.sql`usage_metrics_daily`
+      : perTenant
+        ? Prisma.sql`usage_metrics_daily_tenant_totals`
+        : Prisma.sql`usage_metrics_daily_totals`,
+    quarterTable: perTenant ? Prisma.sql`usage_metrics_quarter_hourly` : Prisma.sql`usage_metrics_quarter_hourly_totals`,
+  };
+}
+
+/**
+ * usageRows in a zone other than UTC, whose dates are runs of quarter hours of
+ * UTC dates (windowPieces). A rolled-up UTC date that is wholly one date of the
+ * window (a zero offset), or for figures summed over the window wholly inside
+ * it, reads its rollup rows as in UTC; other rolled-up dates their quarter-hour
+ * rows (per tenant, or for all tenants) each counted on its quarter's local
+ * date, one range scan of the window's rows joined to its dates by date. Per-user
+ * figures, which have no quarter rows, read the raw rows of the window in the
+ * UTC dates it cuts (its first and last). Deltas are counted on their quarter's
+ * local date. Raw dates read each piece's rows (per date), or for figures summed
+ * over the window the rows of the date in the window's instants.
+ */
+function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants; by: UsageGrouping }): Prisma.Sql {
+  const { start, count, zone } = window;
+  const { tenants, by } = grouping;
+  const { keys, groups, rolledUpTable, quarterTable, byUser, perTenant } = groupingOf(grouping);
+  const byDate = by === "date";
+  // Each row's local date, computed once in a LATERAL (GROUP BY cannot match an expression with bound parameters).
+  const localOf = (alias: string) =>
+    Prisma.sql`CROSS JOIN LATERAL (SELECT ${localDateOfQuarter("days", Prisma.raw(`${alias}.quarter`), zone)} AS day) l`;
+  const local = Prisma.raw("l.day");
+  const inWindow = (date: Prisma.Sql) => Prisma.sql`${date} >= ${start} AND ${date} < ${start} + ${count}`;
+  const dateRange = (alias: string) =>
+    Prisma.sql`${Prisma.raw(alias)}.date >= ${start} - 1 AND ${Prisma.raw(alias)}.date <= ${start} + ${count}`;
+  // The window's deltas in one range scan, then joined to their dates (OFFSET 0 keeps the planner from probing the
+  // range again for every date).
+  const windowDeltas = Prisma.sql`(SELECT * FROM usage_deltas d
+      WHERE ${dateRange("d")} ${ofTenants("d", tenants)} OFFSET 0) d`;
+  const firstQuarter = localDateOfQuarter("days", Prisma.sql`0`, zone);
+  const lastQuarter = localDateOfQuarter("days", Prisma.sql`${DAY_QUARTERS} - 1`, zone);
+  // A date read from its rollup rows: one local date of the window, or all in the window when summed over it.
+  const whole = byDate
+    ? Prisma.sql`(days.regular AND days.split = ${DAY_QUARTERS} AND ${inWindow(Prisma.sql`days.first_local`)})`
+    : Prisma.sql`(${inWindow(firstQuarter)} AND ${inWindow(lastQuarter)})`;
+  const raw = byUser ? Prisma.sql`(days.source = 'raw' OR NOT ${whole})` : Prisma.sql`days.source = 'raw'`;
+  const day = (date: Prisma.Sql) => (byDate ? date : Prisma.sql`NULL::date`);
+  const windowStart = localMidnight(start, zone);
+  const windowEnd = localMidnight(Prisma.sql`${start} + ${count}`, zone);
+  const tenantOf = (alias: string) => Prisma.raw(perTenant ? `${alias}.tenant_id` : "NULL::uuid");
+  // Rolled-up dates that are not read whole: a regular one in two halves at its split, the quarters before it
+  // (the running sums through the last of them, one backward probe) and its totals less those; a date with a DST
+  // change quarter by quarter (the running sums' steps), each on its own local date.
+  const quarters = byUser
+    ? Prisma.empty
+    : Prisma.sql`
+      UNION ALL
+      SELECT ${day(Prisma.sql`s.day`)}, ${keys("s")}, ${summedColumns("s")}
+      FROM (
+        SELECT CASE WHEN half.first THEN days.first_local ELSE days.first_local + 1 END AS day,
+               ${tenantOf("t")} AS tenant_id, NULL::uuid AS user_id, ${splitCounts}
+        FROM days JOIN ${rolledUpTable} t ON t.date = days.day ${ofTenants("t", tenants)}
+        LEFT JOIN LATERAL (
+          SELECT * FROM ${quarterTable} q
+          WHERE q.date = days.day ${Prisma.raw(perTenant ? "AND q.tenant_id = t.tenant_id" : "")} AND q.quarter < days.split
+          ORDER BY q.quarter DESC LIMIT 1
+        ) pre ON true
+        CROSS JOIN (VALUES (true), (false)) AS half (first)
+        WHERE days.source = 'rollup' AND days.regular AND NOT ${whole}
+        UNION ALL
+        SELECT ${localDateOfQuarter("days", Prisma.sql`q.quarter`, zone)}, ${tenantOf("q")}, NULL::uuid, ${runningSumSteps}
+        FROM days JOIN ${quarterTable} q ON q.date = days.day
+        WHERE days.source = 'rollup' AND NOT days.regular ${ofTenants("q", tenants)}
+        WINDOW w AS (PARTITION BY ${Prisma.raw(perTenant ? "q.tenant_id, " : "")}q.date ORDER BY q.quarter)
+      ) s
+      WHERE ${inWindow(Prisma.sql`s.day`)}
+      GROUP BY ${groups("s", byDate ? "s.day" : null)}`;
+  const rawRows = byDate
+    ? Prisma.sql`
+      SELECT p.local_day, raw.*
+      FROM pieces p JOIN days ON days.day = p.day CROSS JOIN LATERAL (
+        SELECT ${keys("a")}, ${actionCounts}
+        FROM activity_log a
+        WHERE a.created_at >= ${quarterStart(Prisma.sql`p.day`, Prisma.sql`p.q1`)}
+          AND a.created_at < ${quarterStart(Prisma.sql`p.day`, Prisma.sql`p.q2`)}
+          ${ofTenants("a", tenants)}
+        GROUP BY ()
+      ) raw
+      WHERE ${raw}`
+    : Prisma.sql`
+      SELECT NULL::date, raw.*
+      FROM days CROSS JOIN LATERAL (
+        SELECT ${keys("a")}, ${actionCounts}
+        FROM activity_log a
+        WHERE a.created_at >= greatest(${utcMidnight(Prisma.sql`days.day`)}, ${windowStart})
+          AND a.created_at < least(${utcMidnight(Prisma.sql`days.day + 1`)}, ${windowEnd})
+          ${ofTenants("a", tenants)}
+        GROUP BY ${groups("a", null)}
+      ) raw
+      WHERE ${raw}`;
+  return Prisma.sql`
+    ${usageDays(window, tenants)},
+    usage_rows (day, tenant_id, user_id, ${counterColumns}) AS (
+      SELECT ${day(Prisma.sql`days.first_local`)}, ${keys("m")}, ${summedColumns("m")}
+      FROM days JOIN ${rolledUpTable} m ON m.date = days.day
+      WHERE days.source = 'rollup' AND ${whole} AND ${dateRange("m")} ${ofTenants("m", tenants)}
+      GROUP BY ${groups("m", byDate ? "days.first_local" : null)}
+      ${quarters}
+      UNION ALL
+      SELECT ${day(local)}, ${keys("d")}, ${summedColumns("d")}
+      FROM days JOIN ${windowDeltas} ON d.date = days.day ${localOf("d")}
+      WHERE days.source <> 'raw' AND NOT ${raw} AND ${inWindow(local)}
+      GROUP BY ${groups("d", byDate ? "l.day" : null)}
+      UNION ALL
+      ${rawRows}
     )`;
 }

@@ -79,42 +79,65 @@ export const DAY_QUARTERS = Prisma.raw(String(QUARTERS_PER_DAY));
 
 /** The instant quarter `quarter` of the UTC date `day` begins (quarter 96 is the next date's midnight). */
 export function quarterStart(day: Prisma.Sql, quarter: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${utcMidnight(day)} + ${quarter} * interval '15 minutes')`;
+  return Prisma.sql`(${utcMidnight(day)} + (${quarter}) * interval '15 minutes')`;
 }
 
 /**
- * CTE `pieces (local_day, day, q1, q2)`: the window's dates in its zone as pieces of UTC dates, the instants of UTC
- * date `day` from quarter q1 to quarter q2 (0 to 96) belonging to local date `local_day`. Every zone's offset has been
- * a whole number of quarter hours since 1979-10-01 (Pacific/Kiritimati was the last at -10:40), so a quarter never
- * straddles a local midnight. A UTC date whose offset is the same at both ends holds at most one local midnight: two
- * pieces, or one whole date. A date with a DST change in it is cut into its 96 quarters, each on its own local date,
- * which stays exact whatever the change does (a repeated or skipped midnight included). In UTC every piece is a whole
- * date. The UTC dates a window touches are its own dates, one before and one after (offsets lie within a day).
+ * CTE `zone_days (day, first_local, split, regular)`: the UTC dates a window in another zone touches (its own dates,
+ * one before and one after: offsets lie within a day), each with the local date its midnight falls on, the quarter
+ * hour `split` at which the next local date begins (96 when none begins inside it) and whether its offset is the same
+ * at both ends (`regular`: no DST change inside it). Every zone's offset has been a whole number of quarter hours
+ * since 1979-10-01 (Pacific/Kiritimati was the last at -10:40), so a quarter never straddles a local midnight, and a
+ * regular date holds at most one. MATERIALIZED: its time-zone arithmetic runs once per date, not once per use.
  */
-export function windowPieces({ start, count, zone }: WindowBounds): Prisma.Sql {
+function zoneDays({ start, count, zone }: WindowBounds): Prisma.Sql {
+  const wall = (day: Prisma.Sql) => Prisma.sql`(${utcMidnight(day)} AT TIME ZONE ${zone}::text)`;
+  return Prisma.sql`zone_days AS MATERIALIZED (
+      SELECT c.day, w.first::date AS first_local,
+             (extract(epoch FROM (w.first::date + 1) - w.first) / 900)::int AS split,
+             w.last - w.first = interval '1 day' AS regular
+      FROM (SELECT ${start} - 1 + i AS day FROM generate_series(0, ${count} + 1) AS i) c
+      CROSS JOIN LATERAL (SELECT ${wall(Prisma.sql`c.day`)} AS first, ${wall(Prisma.sql`c.day + 1`)} AS last) w
+    )`;
+}
+
+/**
+ * The local date (in the window's zone) of quarter `quarter` of zone_days row `z`: on a regular date the one before
+ * or after its split, on a date with a DST change that quarter's own (exact whatever the change does, a repeated or
+ * skipped midnight included).
+ */
+export function localDateOfQuarter(z: string, quarter: Prisma.Sql, zone: TimeZoneName): Prisma.Sql {
+  const row = Prisma.raw(z);
+  return Prisma.sql`CASE WHEN ${row}.regular THEN ${row}.first_local + ((${quarter}) >= ${row}.split)::int
+    ELSE (${quarterStart(Prisma.sql`${row}.day`, quarter)} AT TIME ZONE ${zone}::text)::date END`;
+}
+
+/**
+ * CTE `pieces (local_day, day, q1, q2)`, after zone_days in another zone: the window's dates in its zone as pieces
+ * of UTC dates, the instants of UTC date `day` from quarter q1 to quarter q2 (0 to 96) belonging to local date
+ * `local_day`: a regular date gives at most two, a date with a DST change its 96 quarters. In UTC every piece is a
+ * whole date, and there is no zone_days.
+ */
+export function windowPieces(window: WindowBounds): Prisma.Sql {
+  const { start, count, zone } = window;
   if (zone === UTC)
     return Prisma.sql`pieces AS (
       SELECT ${start} + i AS local_day, ${start} + i AS day, 0 AS q1, ${DAY_QUARTERS} AS q2
       FROM generate_series(0, ${count} - 1) AS i
     )`;
-  const wall = (day: Prisma.Sql) => Prisma.sql`(${utcMidnight(day)} AT TIME ZONE ${zone}::text)`;
-  return Prisma.sql`pieces AS (
-      SELECT p.local_day, c.day, p.q1, p.q2
-      FROM (SELECT ${start} - 1 + i AS day FROM generate_series(0, ${count} + 1) AS i) c
-      CROSS JOIN LATERAL (SELECT ${wall(Prisma.sql`c.day`)} AS first, ${wall(Prisma.sql`c.day + 1`)} AS last) w
-      CROSS JOIN LATERAL (
-        SELECT (extract(epoch FROM (w.first::date + 1) - w.first) / 900)::int AS split
-      ) s
-      CROSS JOIN LATERAL (
-        SELECT w.first::date AS local_day, 0 AS q1, least(s.split, ${DAY_QUARTERS}) AS q2
-        WHERE w.last - w.first = interval '1 day'
+  return Prisma.sql`${zoneDays(window)},
+    pieces AS (
+      SELECT p.local_day, z.day, p.q1, p.q2
+      FROM zone_days z CROSS JOIN LATERAL (
+        SELECT z.first_local AS local_day, 0 AS q1, least(z.split, ${DAY_QUARTERS}) AS q2
+        WHERE z.regular
         UNION ALL
-        SELECT w.first::date + 1, s.split, ${DAY_QUARTERS}
-        WHERE w.last - w.first = interval '1 day' AND s.split < ${DAY_QUARTERS}
+        SELECT z.first_local + 1, z.split, ${DAY_QUARTERS}
+        WHERE z.regular AND z.split < ${DAY_QUARTERS}
         UNION ALL
-        SELECT (${quarterStart(Prisma.sql`c.day`, Prisma.sql`q`)} AT TIME ZONE ${zone}::text)::date, q, q + 1
+        SELECT ${localDateOfQuarter("z", Prisma.sql`q`, zone)}, q, q + 1
         FROM generate_series(0, ${DAY_QUARTERS} - 1) AS q
-        WHERE w.last - w.first <> interval '1 day'
+        WHERE NOT z.regular
       ) p
       WHERE p.local_day >= ${start} AND p.local_day < ${start} + ${count}
     )`;

@@ -1,5 +1,5 @@
 import type { ClientBase, QueryResult, QueryResultRow } from "pg";
-import { actionCounts, counterColumns, counterUpdates, summedColumns } from "../daily-usage/counters.sql";
+import { actionCounts, counterColumns, counterUpdates, runningSums, summedColumns } from "../daily-usage/counters.sql";
 import { rollupMissing, usageDateSource } from "../daily-usage/exactness.sql";
 import { quarterBit, quarterOf, today, utcDate, utcMidnight } from "../daily-usage/windows";
 import type { Database } from "../db/database";
@@ -111,7 +111,7 @@ export async function clearStaleMark(client: ClientBase, date: string): Promise<
  * active in; D's usage_metrics_daily_tenant_totals rows their sums per tenant,
  * its usage_metrics_daily_totals row their sums and distinct users, and its
  * quarter-hour rows (per tenant and for all tenants, migration
- * 20261207012000) the counts per quarter, all in one statement: the day's
+ * 20261207012000) the running sums through each quarter with rows, all in one statement: the day's
  * rows are read once, grouped by (tenant, user, quarter), and that serves the
  * upserts, the deletes of keys with no rows on D any more (anti-joins, not
  * lookups in activity_log per row) and the totals (none when D has no rows).
@@ -150,10 +150,14 @@ export async function writeDailyCounts(
        SELECT tenant_id, ${summedColumns()} FROM counts GROUP BY tenant_id
      ), ${rewriteDateRows(day, "tenant_totals", "usage_metrics_daily_tenant_totals", ["tenant_id"], "tenant_counts")},
      tenant_quarter_counts AS (
-       SELECT tenant_id, quarter, ${summedColumns()} FROM day_rows GROUP BY tenant_id, quarter
+       SELECT tenant_id, quarter, ${runningSums}
+         FROM (SELECT tenant_id, quarter, ${summedColumns()} FROM day_rows GROUP BY tenant_id, quarter) c
+       WINDOW w AS (PARTITION BY tenant_id ORDER BY quarter)
      ), ${rewriteDateRows(day, "tenant_quarters", "usage_metrics_quarter_hourly", ["tenant_id", "quarter"], "tenant_quarter_counts")},
      quarter_counts AS (
-       SELECT quarter, ${summedColumns()} FROM tenant_quarter_counts GROUP BY quarter
+       SELECT quarter, ${runningSums}
+         FROM (SELECT quarter, ${summedColumns()} FROM day_rows GROUP BY quarter) c
+       WINDOW w AS (ORDER BY quarter)
      ), ${rewriteDateRows(day, "quarters", "usage_metrics_quarter_hourly_totals", ["quarter"], "quarter_counts")},
      no_totals AS (
        DELETE FROM usage_metrics_daily_totals WHERE date = ${day} AND NOT EXISTS (SELECT 1 FROM counts)
