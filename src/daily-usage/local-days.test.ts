@@ -698,9 +698,13 @@ async function checkUsageCsv(zone: LocalTimeZone | "UTC", given: string | undefi
       BUCKET_COLUMNS,
       ...monthly.buckets.map((bucket) => BUCKET_COLUMNS.map((column) => String(bucket[column as keyof typeof bucket]))),
     ]);
-    expect(byMonth.response.headers.get("content-disposition")).toBe(
-      `attachment; filename="usage-${window.from}-${window.to}-month.csv"`,
-    );
+    expect({
+      disposition: byMonth.response.headers.get("content-disposition"),
+      zones: [byDay, byMonth].map(({ response }) => response.headers.get("x-time-zone")),
+    }).toEqual({
+      disposition: `attachment; filename="usage-${window.from}-${window.to}-month.csv"`,
+      zones: [given ?? "UTC", given ?? "UTC"],
+    });
   });
 }
 
@@ -1154,7 +1158,10 @@ async function checkFeedCsv(zone: LocalTimeZone | "UTC", given: string | undefin
         `/export/error-feed.csv?limit=10&page=${page}${zoneParameter}`,
         scenario.superAdmin,
       );
-      expect(response.headers.get("x-total-count")).toBe(String(all.length));
+      expect({ total: response.headers.get("x-total-count"), zone: response.headers.get("x-time-zone") }).toEqual({
+        total: String(all.length),
+        zone: given ?? "UTC",
+      });
       const [header, ...records] = rows;
       expect(header).toEqual(FEED_COLUMNS);
       expect(
@@ -1252,7 +1259,13 @@ describe("a tenant's default zone", () => {
           values: events,
         });
         const csv = await download("/export/usage.csv?range=LAST_30_DAYS", admin);
-        expect(csv.rows.slice(1).map((row) => row[0])).toEqual(expected.daily.map((day) => day.date));
+        expect({
+          zone: csv.response.headers.get("x-time-zone"),
+          dates: csv.rows.slice(1).map((row) => row[0]),
+        }).toEqual({
+          zone,
+          dates: expected.daily.map((day) => day.date),
+        });
       });
       // The given zone wins; the all-tenant view and another tenant's admin stay in UTC.
       const kolkata = (await ask(LocalDaysUsage, { timeZone: "Asia/Kolkata" }, admin)).usageMetrics;
