@@ -591,16 +591,17 @@ function usageWindows(zone: LocalTimeZone | "UTC", today: string): Array<[string
     ["LAST_90_DAYS by month", { range: "LAST_90_DAYS", granularity: "MONTH" }],
     ["366 dates to today by month", { from: addLocalDays(today, -365), to: today, granularity: "MONTH" }],
   ];
-  const monthStart = `${today.slice(0, 7)}-01`;
-  const lastMonthEnd = addLocalDays(monthStart, -1);
+  // Windows end today at the latest: early in a month or a year they end sooner, and still cross its start.
+  const upToToday = (date: string) => (date < today ? date : today);
+  const lastMonthEnd = addLocalDays(`${today.slice(0, 7)}-01`, -1);
   windows.push([
     `across the month end ${lastMonthEnd}`,
-    { from: addLocalDays(lastMonthEnd, -2), to: addLocalDays(lastMonthEnd, 2), granularity: "MONTH" },
+    { from: addLocalDays(lastMonthEnd, -2), to: upToToday(addLocalDays(lastMonthEnd, 2)), granularity: "MONTH" },
   ]);
   const yearEnd = `${Number(today.slice(0, 4)) - 1}-12-31`;
   windows.push([
     `across the year end ${yearEnd}`,
-    { from: addLocalDays(yearEnd, -3), to: addLocalDays(yearEnd, 4), granularity: "WEEK" },
+    { from: addLocalDays(yearEnd, -3), to: upToToday(addLocalDays(yearEnd, 4)), granularity: "WEEK" },
   ]);
   if (zone !== "UTC") {
     for (const change of scenario.edges[zone].changes) {

@@ -264,8 +264,12 @@ export async function seedLocalTimeScenario(
     }
   }
   await insertProspects(pool, lateProspects);
+  const changed = async (sql: string, params: unknown[]) => {
+    const { rowCount } = await pool.query(sql, params);
+    if (!rowCount) throw new Error(`the fixture's edit found no row: ${sql}`);
+  };
   // One rolled-up row changed in place: its date is read raw until its next rollup.
-  await pool.query(
+  await changed(
     `UPDATE activity_log SET action_type = 'csv_exported'
       WHERE id = (SELECT min(id) FROM activity_log WHERE created_at >= $1::date::timestamp AT TIME ZONE 'UTC'
                     AND created_at < ($1::date + 1)::timestamp AT TIME ZONE 'UTC' AND tenant_id = $2)`,
@@ -273,10 +277,6 @@ export async function seedLocalTimeScenario(
   );
   // Rolled-up rows moved across a local midnight within their UTC date (Sydney's, five days ago: 13:00 or 14:00
   // UTC), and deleted on one (Chatham's, nine days ago): the rollup's pieces of those dates change under it.
-  const changed = async (sql: string, params: unknown[]) => {
-    const { rowCount } = await pool.query(sql, params);
-    if (!rowCount) throw new Error(`the fixture's edit found no row: ${sql}`);
-  };
   const midnightOf = (zone: LocalTimeZone, days: number) =>
     edges[zone].midnights.find((midnight) => midnight.date === addLocalDays(edges[zone].today, days));
   const sydney = midnightOf("Australia/Sydney", -5);
