@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS "usage_metrics_quarter_hourly" (
     "lookalike_searches" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "usage_metrics_quarter_hourly_pkey" PRIMARY KEY ("tenant_id", "date", "quarter")
 );
+-- The rollup's rewrite of a date (its deletes of quarters that lost their rows) and all tenants' reads of a date.
+CREATE INDEX IF NOT EXISTS "usage_metrics_quarter_hourly_date_idx" ON "usage_metrics_quarter_hourly" ("date");
 
 CREATE TABLE IF NOT EXISTS "usage_metrics_quarter_hourly_totals" (
     "date" DATE NOT NULL,
