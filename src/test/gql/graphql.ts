@@ -15,7 +15,7 @@ export type ActionType =
   | 'PROFILE_VIEWED'
   | 'SEARCH_EXECUTED';
 
-/** What a funnel stage's value counts. The window is the `days` UTC dates ending today, [today - (days - 1), today] (a row stamped later today counts). With tenantId only that tenant's activity_log rows count; without, every row (all tenants, including inactive tenants and tenant ids with no tenants row). */
+/** What a funnel stage's value counts. The window is the `days` dates ending today in the funnel's timeZone, [today - (days - 1), today] (a row stamped later today counts). With tenantId only that tenant's activity_log rows count; without, every row (all tenants, including inactive tenants and tenant ids with no tenants row). */
 export type FunnelMode =
   /** activity_log rows in the window whose action_type is the stage's action (search_executed, profile_viewed, profile_enriched, csv_exported); each stage is counted on its own, so a conversionRate may exceed 1. */
   | 'EVENTS'
