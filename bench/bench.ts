@@ -276,13 +276,14 @@ async function measureQuestion(run: Run, question: Question): Promise<QuestionRe
         runs[name] = Math.max(1, Math.min(options.iterations, Math.floor(options.budgetMs / elapsed)));
     }
   }
-  const result = {
+  const result: QuestionResult = {
     key: question.key,
     title: question.title,
     reference: summarize(samples.reference),
     gateway: summarize(samples.gateway),
     naive: summarize(samples.naive),
     statements,
+    zone: question.zone,
   };
   log(
     `${question.key}: reference ${result.reference.median.toFixed(1)} ms, gateway ${result.gateway.median.toFixed(1)} ms (n ${result.gateway.n}), naive ${result.naive.median.toFixed(1)} ms (n ${result.naive.n})`,

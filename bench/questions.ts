@@ -1,5 +1,6 @@
 import type { DocumentNode } from "graphql";
 import type { Pool } from "pg";
+import { graphql } from "../src/test/gql";
 import {
   EnrichmentHealthSeriesDocument,
   ErrorFeedPageDocument,
@@ -27,6 +28,8 @@ export interface Question {
   variables: Record<string, unknown>;
   reference(pool: Pool, subject: Subject): Promise<unknown>;
   naive(pool: Pool, subject: Subject): Promise<unknown>;
+  /** A question asked in a tenant-local zone (issue 16): the zone, and the key of the same question in UTC. */
+  zone?: { timeZone: string; utcKey: string };
 }
 
 /** Who and what the questions ask about. */
@@ -46,10 +49,19 @@ const COUNTED: [field: string, action: string][] = [
 ];
 const FIELD_OF_ACTION = new Map(COUNTED.map(([field, action]) => [action, field]));
 
-const TODAY = `(now() AT TIME ZONE 'UTC')::date`;
-/** `column` on one of the `days` UTC dates ending today ($days is a parameter or a literal). */
-const inWindow = (column: string, days: string) =>
-  `${column} >= ((${TODAY} - (${days} - 1))::timestamp AT TIME ZONE 'UTC') AND ${column} < ((${TODAY} + 1)::timestamp AT TIME ZONE 'UTC')`;
+/**
+ * The zones of the zone questions (issue 16): Kolkata's dates begin at :30 past a UTC hour; Chatham's at :45, and
+ * it moves from +12:45 to +13:45 on the last Sunday of September, inside the 90 days of a run from then to late
+ * December. A zone is spliced into the SQL as a literal: the names are these constants, never input.
+ */
+export const ZONES = ["Asia/Kolkata", "Pacific/Chatham"];
+
+/** Today's date in `zone` (UTC unless given). */
+const todayIn = (zone = "UTC") => `(now() AT TIME ZONE '${zone}')::date`;
+const TODAY = todayIn();
+/** `column` on one of the `days` dates in `zone` ending today there ($days is a parameter or a literal). */
+const inWindow = (column: string, days: string, zone = "UTC") =>
+  `${column} >= ((${todayIn(zone)} - (${days} - 1))::timestamp AT TIME ZONE '${zone}') AND ${column} < ((${todayIn(zone)} + 1)::timestamp AT TIME ZONE '${zone}')`;
 const countsSql = COUNTED.map(
   ([field, action]) => `count(*) FILTER (WHERE action_type = '${action}')::int AS "${field}"`,
 ).join(",\n  ");
@@ -65,17 +77,17 @@ type Counts = Record<string, number>;
 const zeroCounts = (): Counts => Object.fromEntries(COUNTED.map(([field]) => [field, 0]));
 
 /** Daily rows zero-filled, and the totals row (date null) summed from them: one scan of the window. */
-async function referenceUsage(pool: Pool, days: number, tenantId: string | null) {
+async function referenceUsage(pool: Pool, days: number, tenantId: string | null, zone = "UTC") {
   const tenantFilter = tenantId ? "tenant_id = $2 AND" : "";
   const { rows } = await pool.query<Counts & { date: string | null }>(
     `WITH counts AS (
-       SELECT (created_at AT TIME ZONE 'UTC')::date AS date, ${countsSql}
+       SELECT (created_at AT TIME ZONE '${zone}')::date AS date, ${countsSql}
        FROM activity_log
-       WHERE ${tenantFilter} ${inWindow("created_at", "$1::int")}
+       WHERE ${tenantFilter} ${inWindow("created_at", "$1::int", zone)}
        GROUP BY 1
      ), daily AS (
        SELECT d::date AS date, ${coalescedCounts("counts")}
-       FROM generate_series(${TODAY} - ($1::int - 1), ${TODAY}, interval '1 day') d
+       FROM generate_series(${todayIn(zone)} - ($1::int - 1), ${todayIn(zone)}, interval '1 day') d
        LEFT JOIN counts ON counts.date = d::date
      )
      SELECT to_char(date, 'YYYY-MM-DD') AS date, ${COUNTED.map(([field]) => `"${field}"`).join(", ")} FROM daily
@@ -90,12 +102,12 @@ async function referenceUsage(pool: Pool, days: number, tenantId: string | null)
 }
 
 /** Every user of the tenant plus every other user with activity in it, zeros included. */
-async function referenceBreakdown(pool: Pool, days: number, tenantId: string) {
+async function referenceBreakdown(pool: Pool, days: number, tenantId: string, zone = "UTC") {
   const { rows } = await pool.query<Counts & { userId: string; fullName: string | null }>(
     `WITH counts AS (
        SELECT user_id, ${countsSql}, count(*) FILTER (WHERE action_type IN (${COUNTED.map(([, a]) => `'${a}'`).join(", ")})) AS counted
        FROM activity_log
-       WHERE tenant_id = $2 AND ${inWindow("created_at", "$1::int")}
+       WHERE tenant_id = $2 AND ${inWindow("created_at", "$1::int", zone)}
        GROUP BY user_id
      ), people AS (
        SELECT id AS user_id FROM users WHERE tenant_id = $2
@@ -109,38 +121,96 @@ async function referenceBreakdown(pool: Pool, days: number, tenantId: string) {
   return rows;
 }
 
-function usageQuestion(range: Range, scope: "largest" | "all"): Question {
+/**
+ * usageMetrics in a named zone (issue 16): UsageMetricsFull's fields and the answer's zone, so the zone questions
+ * leave the tests' document as it is.
+ */
+const UsageMetricsInZone = graphql(`
+  query BenchUsageMetricsInZone($range: UsageRange!, $timeZone: String) {
+    usageMetrics(range: $range, timeZone: $timeZone) {
+      range
+      startDate
+      endDate
+      tenantId
+      timeZone
+      daily {
+        date
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
+      }
+      totals {
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
+      }
+      userBreakdown {
+        userId
+        fullName
+        totalLogins
+        searchesExecuted
+        profilesViewed
+        profilesEnriched
+        csvExports
+        listsCreated
+        personasCreated
+        lookalikeSearches
+      }
+    }
+  }
+`);
+
+/** The usage question of `range` and `scope`; with `timeZone`, asked and answered in that zone's local dates. */
+function usageQuestion(range: Range, scope: "largest" | "all", timeZone?: string): Question {
   const days = RANGES[range];
   const tenantOf = (subject: Subject) => (scope === "largest" ? subject.largestTenantId : null);
+  const utcKey = `usage-${scope}-${days}d`;
+  const who = scope === "largest" ? "largest tenant (tenant admin)" : "all tenants";
   return {
-    key: `usage-${scope}-${days}d`,
-    title: `usageMetrics ${range}, ${scope === "largest" ? "largest tenant (tenant admin)" : "all tenants"}`,
+    key: timeZone ? `${utcKey}-${timeZone}` : utcKey,
+    title: timeZone ? `usageMetrics ${range} in ${timeZone}, ${who}` : `usageMetrics ${range}, ${who}`,
     field: "usageMetrics",
     viewer: scope === "largest" ? "tenantAdmin" : "superAdmin",
-    operation: UsageMetricsFullDocument,
-    variables: { range },
+    operation: timeZone ? UsageMetricsInZone : UsageMetricsFullDocument,
+    variables: timeZone ? { range, timeZone } : { range },
+    ...(timeZone ? { zone: { timeZone, utcKey } } : {}),
     async reference(pool, subject) {
       const tenantId = tenantOf(subject);
-      const { daily, totals } = await referenceUsage(pool, days, tenantId);
-      const userBreakdown = tenantId ? await referenceBreakdown(pool, days, tenantId) : null;
-      return usageData(range, tenantId, daily, totals, userBreakdown);
+      const { daily, totals } = await referenceUsage(pool, days, tenantId, timeZone);
+      const userBreakdown = tenantId ? await referenceBreakdown(pool, days, tenantId, timeZone) : null;
+      return usageData(range, tenantId, daily, totals, userBreakdown, timeZone);
     },
     async naive(pool, subject) {
       const tenantId = tenantOf(subject);
-      const [start, end] = windowBounds(days);
+      // In a zone, the UTC dates of its local window and a day either side (every offset is within a day): the
+      // rows' local dates then pick the window's.
+      const [start, end] = timeZone ? windowBounds(days + 2, dateList(1, timeZone)[0], 1) : windowBounds(days);
       const { rows } = await pool.query<{ created_at: Date; action_type: string; user_id: string }>(
         `SELECT created_at, action_type, user_id FROM activity_log
          WHERE ${tenantId ? "tenant_id = $3 AND" : ""} created_at >= $1 AND created_at < $2`,
         tenantId ? [start, end, tenantId] : [start, end],
       );
-      const byDate = new Map<string, Counts>(dateList(days).map((date) => [date, zeroCounts()]));
+      const dateOf = timeZone ? localDate(timeZone) : (at: Date) => at.toISOString().slice(0, 10);
+      const byDate = new Map<string, Counts>(dateList(days, timeZone).map((date) => [date, zeroCounts()]));
       const byUser = new Map<string, Counts>();
       const totals = zeroCounts();
       for (const row of rows) {
+        const counts = byDate.get(dateOf(row.created_at));
+        if (!counts) continue;
         const field = FIELD_OF_ACTION.get(row.action_type);
         if (!byUser.has(row.user_id)) byUser.set(row.user_id, zeroCounts());
         if (!field) continue;
-        byDate.get(row.created_at.toISOString().slice(0, 10))![field] += 1;
+        counts[field] += 1;
         byUser.get(row.user_id)![field] += 1;
         totals[field] += 1;
       }
@@ -159,7 +229,7 @@ function usageQuestion(range: Range, scope: "largest" | "all"): Question {
           .sort(([a, countsA], [b, countsB]) => sum(countsB) - sum(countsA) || compareCodePoints(a, b))
           .map(([userId, counts]) => ({ userId, fullName: nameOf.get(userId) ?? null, ...counts }));
       }
-      return usageData(range, tenantId, daily, totals, userBreakdown);
+      return usageData(range, tenantId, daily, totals, userBreakdown, timeZone);
     },
   };
 }
@@ -170,6 +240,7 @@ function usageData(
   daily: { date: string | null }[],
   totals: Counts,
   userBreakdown: unknown,
+  timeZone?: string,
 ) {
   return {
     usageMetrics: {
@@ -177,6 +248,7 @@ function usageData(
       startDate: daily[0].date,
       endDate: daily[daily.length - 1].date,
       tenantId,
+      ...(timeZone ? { timeZone } : {}),
       daily,
       totals,
       userBreakdown,
@@ -613,22 +685,30 @@ function errorFeedData(total: number, items: unknown[]) {
 
 // ---------------------------------------------------------------- helpers
 
-/** [start of the first date, start of tomorrow) of the `days` UTC dates ending today. */
-function windowBounds(days: number): [Date, Date] {
-  const tomorrow = new Date(`${dateList(1)[0]}T00:00:00.000Z`);
-  tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
-  const start = new Date(tomorrow);
+/**
+ * [start of the first date, start of the day after the last) of the `days` UTC dates ending `after` dates past
+ * `today` (a YYYY-MM-DD; today's UTC date unless given).
+ */
+function windowBounds(days: number, today = dateList(1)[0], after = 0): [Date, Date] {
+  const end = new Date(`${today}T00:00:00.000Z`);
+  end.setUTCDate(end.getUTCDate() + 1 + after);
+  const start = new Date(end);
   start.setUTCDate(start.getUTCDate() - days);
-  return [start, tomorrow];
+  return [start, end];
 }
 
-/** The `days` UTC dates ending today, oldest first, as YYYY-MM-DD. */
-function dateList(days: number): string[] {
-  const today = new Date();
-  return Array.from({ length: days }, (_, i) => {
-    const date = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - (days - 1 - i)));
-    return date.toISOString().slice(0, 10);
-  });
+/** The `days` dates in `timeZone` (UTC unless given) ending today there, oldest first, as YYYY-MM-DD. */
+function dateList(days: number, timeZone = "UTC"): string[] {
+  const [year, month, day] = localDate(timeZone)(new Date()).split("-").map(Number);
+  return Array.from({ length: days }, (_, i) =>
+    new Date(Date.UTC(year, month - 1, day - (days - 1 - i))).toISOString().slice(0, 10),
+  );
+}
+
+/** An instant's date in `timeZone`, as YYYY-MM-DD (the en-CA format), from Node's own tzdata. */
+function localDate(timeZone: string): (at: Date) => string {
+  const format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  return (at) => format.format(at);
 }
 
 function isoOrNull(value: string | null): string | null {
@@ -657,6 +737,10 @@ export const QUESTIONS: Question[] = [
   usageQuestion("LAST_7_DAYS", "all"),
   usageQuestion("LAST_30_DAYS", "all"),
   usageQuestion("LAST_90_DAYS", "all"),
+  ...ZONES.flatMap((zone) => [
+    usageQuestion("LAST_90_DAYS", "largest", zone),
+    usageQuestion("LAST_90_DAYS", "all", zone),
+  ]),
   pulse,
   tenantActivity,
   enrichmentHealth,

@@ -47,7 +47,9 @@ export const counterUpdates = perCounter(({ column }) => `${column} = EXCLUDED.$
 export const runningSums = perCounter(({ column }) => `(sum(${column}) OVER w)::int AS ${column}`);
 
 /** The counters' steps between running sums `q` and the previous row of window `w`: one quarter hour's counts. */
-export const runningSumSteps = perCounter(({ column }) => `q.${column} - coalesce(lag(q.${column}) OVER w, 0) AS ${column}`);
+export const runningSumSteps = perCounter(
+  ({ column }) => `q.${column} - coalesce(lag(q.${column}) OVER w, 0) AS ${column}`,
+);
 
 /**
  * A date's totals `t` split at the running sums `pre` (the quarters before a split, absent when there are none):

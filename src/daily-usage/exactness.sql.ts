@@ -235,7 +235,9 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
       : perTenant
         ? Prisma.sql`usage_metrics_daily_tenant_totals`
         : Prisma.sql`usage_metrics_daily_totals`,
-    quarterTable: perTenant ? Prisma.sql`usage_metrics_quarter_hourly` : Prisma.sql`usage_metrics_quarter_hourly_totals`,
+    quarterTable: perTenant
+      ? Prisma.sql`usage_metrics_quarter_hourly`
+      : Prisma.sql`usage_metrics_quarter_hourly_totals`,
   };
 }
 

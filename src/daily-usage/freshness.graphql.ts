@@ -19,7 +19,8 @@ export class Freshness {
   @Field(() => DateScalar, {
     nullable: true,
     description:
-      "The latest UTC date (in or out of the window) whose figures come from a current rollup: its latest " +
+      "The latest date (in or out of the window; in the answer's timeZone, the latest whose UTC dates all are) " +
+      "whose figures come from a current rollup: its latest " +
       "successful run took in everything inserted before it, and no UPDATE or DELETE of activity_log touched " +
       "the answer's rows of it since (for an answer of one tenant, that tenant's rows; else any row). Null when " +
       "there is none.",

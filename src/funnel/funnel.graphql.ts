@@ -36,7 +36,7 @@ registerEnumType(FunnelStageKey, { name: "FunnelStageKey" });
 registerEnumType(FunnelMode, {
   name: "FunnelMode",
   description:
-    "What a funnel stage's value counts. The window is the `days` UTC dates ending today, [today - (days - 1), today] " +
+    "What a funnel stage's value counts. The window is the `days` dates ending today in the funnel's timeZone, [today - (days - 1), today] " +
     "(a row stamped later today counts). With tenantId only that tenant's activity_log rows count; without, every row " +
     "(all tenants, including inactive tenants and tenant ids with no tenants row).",
   valuesConfig: {

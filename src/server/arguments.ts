@@ -39,7 +39,7 @@ export const MAX_WINDOW_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 /**
- * An optional custom window of whole UTC dates (already valid calendar dates,
+ * An optional custom window of whole dates (in the answer's zone) (already valid calendar dates,
  * by the Date scalar): both bounds or neither, from <= to, at most
  * MAX_WINDOW_DAYS dates, and not together with `exclusiveWith` when the
  * client gave that argument. Whether `to` is in the future needs the

@@ -43,7 +43,7 @@ function preview(value: unknown): string {
 /** Dates travel inside the gateway as `YYYY-MM-DD` strings, or Date values at UTC midnight. */
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: "Date",
-  description: "Calendar date in UTC, formatted YYYY-MM-DD.",
+  description: "Calendar date, formatted YYYY-MM-DD: in UTC, or in the timeZone an answer states.",
   serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : parseCalendarDate(value)),
   parseValue: parseCalendarDate,
   parseLiteral: (ast) => parseCalendarDate(ast.kind === Kind.STRING ? ast.value : undefined),

@@ -1,7 +1,8 @@
 -- Tenant-local dates from one set of rollups (issue 16). A date in any zone is a run of whole quarter hours of UTC
 -- dates (every zone's offset has been a whole number of quarter hours since 1979), so the rollup of UTC date D also
--- writes D's counts per quarter hour (0 to 95): per tenant, and for all tenants. A local date then sums the quarters
--- it covers, exactly. usage_metrics_daily keeps its meaning (UTC dates); each of its rows gains the quarters its
+-- writes, per tenant and for all tenants, the running sums of D's counts through each quarter hour (0 to 95) that
+-- has rows. The part of D before a local midnight is then one row (the running sums before it) and the rest D's
+-- totals less those, exactly. usage_metrics_daily keeps its meaning (UTC dates); each of its rows gains the quarters its
 -- user was active in, so distinct active users of a local date need no raw rows either. usage_deltas record the
 -- quarter of their rows, so a date's late rows are placed as exactly.
 
@@ -22,6 +23,8 @@ CREATE TABLE IF NOT EXISTS "usage_metrics_quarter_hourly" (
     "lookalike_searches" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "usage_metrics_quarter_hourly_pkey" PRIMARY KEY ("tenant_id", "date", "quarter")
 );
+-- The rollup's rewrite of a date (its deletes of quarters that lost their rows) and all tenants' reads of a date.
+CREATE INDEX IF NOT EXISTS "usage_metrics_quarter_hourly_date_idx" ON "usage_metrics_quarter_hourly" ("date");
 
 CREATE TABLE IF NOT EXISTS "usage_metrics_quarter_hourly_totals" (
     "date" DATE NOT NULL,
