@@ -663,6 +663,20 @@ describe("usageMetrics in local days", () => {
       await checkUsage(zone, zone);
     },
   );
+
+  // Old names PostgreSQL still lists (links in its time-zone database): the same offsets, the name as given.
+  it.each([
+    ["Asia/Calcutta", "Asia/Kolkata"],
+    ["Asia/Katmandu", "Asia/Kathmandu"],
+  ] as const)("in %s counts as in %s and says the name as given", async (given, zone) => {
+    await onOneLocalDay(zone, async (today) => {
+      const window: UsageWindow = { range: "LAST_90_DAYS", granularity: "MONTH" };
+      const { freshness: _freshness, ...answer } = (
+        await ask(LocalDaysUsage, { ...window, timeZone: given }, scenario.superAdmin)
+      ).usageMetrics;
+      expect(answer).toEqual({ ...(await expectedUsage(zone, today, window, null)), timeZone: given });
+    });
+  });
 });
 
 const DAILY_COLUMNS = ["date", ...COUNTERS];
