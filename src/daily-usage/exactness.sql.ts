@@ -225,6 +225,11 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
     perTenant,
     keys: (alias: string) =>
       Prisma.raw(`${byTenant ? `${alias}.tenant_id` : "NULL::uuid"}, ${byUser ? `${alias}.user_id` : "NULL::uuid"}`),
+    /** keys, named tenant_id and user_id, for a subquery's columns. */
+    namedKeys: (alias: string) =>
+      Prisma.raw(
+        `${byTenant ? `${alias}.tenant_id` : "NULL::uuid AS tenant_id"}, ${byUser ? `${alias}.user_id` : "NULL::uuid AS user_id"}`,
+      ),
     /** GROUP BY the grouping's keys under `alias`, and the column `date` when not null. */
     groups: (alias: string, date: string | null) => {
       const columns = [date, byTenant && `${alias}.tenant_id`, byUser && `${alias}.user_id`].filter(Boolean);
@@ -256,7 +261,7 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
 function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants; by: UsageGrouping }): Prisma.Sql {
   const { start, count, zone } = window;
   const { tenants, by } = grouping;
-  const { keys, groups, rolledUpTable, quarterTable, byUser, perTenant } = groupingOf(grouping);
+  const { keys, namedKeys, groups, rolledUpTable, quarterTable, byUser, perTenant } = groupingOf(grouping);
   const byDate = by === "date";
   // Each row's local date, computed once in a LATERAL (GROUP BY cannot match an expression with bound parameters).
   const localOf = (alias: string) =>
@@ -265,10 +270,6 @@ function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants;
   const inWindow = (date: Prisma.Sql) => Prisma.sql`${date} >= ${start} AND ${date} < ${start} + ${count}`;
   const dateRange = (alias: string) =>
     Prisma.sql`${Prisma.raw(alias)}.date >= ${start} - 1 AND ${Prisma.raw(alias)}.date <= ${start} + ${count}`;
-  // The window's deltas in one range scan, then joined to their dates (OFFSET 0 keeps the planner from probing the
-  // range again for every date).
-  const windowDeltas = Prisma.sql`(SELECT * FROM usage_deltas d
-      WHERE ${dateRange("d")} ${ofTenants("d", tenants)} OFFSET 0) d`;
   const firstQuarter = localDateOfQuarter("days", Prisma.sql`0`, zone);
   const lastQuarter = localDateOfQuarter("days", Prisma.sql`${DAY_QUARTERS} - 1`, zone);
   // A date read from its rollup rows: one local date of the window, or all in the window when summed over it.
@@ -307,6 +308,20 @@ function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants;
       ) s
       WHERE ${inWindow(Prisma.sql`s.day`)}
       GROUP BY ${groups("s", byDate ? "s.day" : null)}`;
+  // Summed over the window, the deltas of a date wholly inside it count whatever their quarter, as in UTC.
+  const wholeDeltas = byDate
+    ? Prisma.empty
+    : Prisma.sql`
+      SELECT NULL::date, delta.*
+      FROM days CROSS JOIN LATERAL (
+        SELECT ${keys("d")}, ${summedColumns("d")}
+        FROM usage_deltas d
+        WHERE d.date = days.day ${ofTenants("d", tenants)}
+        GROUP BY ${groups("d", null)}
+        HAVING count(*) > 0
+      ) delta
+      WHERE days.source <> 'raw' AND ${whole}
+      UNION ALL`;
   const rawRows = byDate
     ? Prisma.sql`
       SELECT p.local_day, raw.*
@@ -339,10 +354,16 @@ function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants;
       GROUP BY ${groups("m", byDate ? "days.first_local" : null)}
       ${quarters}
       UNION ALL
-      SELECT ${day(local)}, ${keys("d")}, ${summedColumns("d")}
-      FROM days JOIN ${windowDeltas} ON d.date = days.day ${localOf("d")}
-      WHERE days.source <> 'raw' AND NOT ${raw} AND ${inWindow(local)}
-      GROUP BY ${groups("d", byDate ? "l.day" : null)}
+      ${wholeDeltas}
+      SELECT ${day(local)}, ${keys("delta")}, ${summedColumns("delta")}
+      FROM days CROSS JOIN LATERAL (
+        SELECT d.quarter, ${namedKeys("d")}, ${summedColumns("d")}
+        FROM usage_deltas d
+        WHERE d.date = days.day ${ofTenants("d", tenants)}
+        GROUP BY ${groups("d", "d.quarter")}
+      ) delta ${localOf("delta")}
+      WHERE days.source <> 'raw' AND NOT ${raw} ${byDate ? Prisma.empty : Prisma.sql`AND NOT ${whole}`} AND ${inWindow(local)}
+      GROUP BY ${groups("delta", byDate ? "l.day" : null)}
       UNION ALL
       ${rawRows}
     )`;

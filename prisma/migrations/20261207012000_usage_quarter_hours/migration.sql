@@ -58,8 +58,9 @@ BEGIN
   INSERT INTO usage_deltas (date, quarter, tenant_id, user_id, total_logins, searches_executed, profiles_viewed,
          profiles_enriched, csv_exports, lists_created, personas_created, lookalike_searches)
   SELECT (created_at AT TIME ZONE 'UTC')::date,
-         (extract(hour FROM created_at AT TIME ZONE 'UTC') * 4
-          + floor(extract(minute FROM created_at AT TIME ZONE 'UTC') / 15))::smallint,
+         -- The quarter hour of the UTC date, from the epoch (a UTC day is 96 whole quarters), as quarterOf in
+         -- src/daily-usage/windows.ts.
+         ((floor(date_part('epoch', created_at) / 900)::bigint % 96 + 96) % 96)::smallint,
          tenant_id, user_id,
          count(*) FILTER (WHERE action_type = 'login'),
          count(*) FILTER (WHERE action_type = 'search_executed'),
