@@ -250,9 +250,10 @@ function groupingOf({ tenants, by }: { tenants: UsageTenants; by: UsageGrouping 
  * usageRows in a zone other than UTC, whose dates are runs of quarter hours of
  * UTC dates (windowPieces). A rolled-up UTC date that is wholly one date of the
  * window (a zero offset), or for figures summed over the window wholly inside
- * it, reads its rollup rows as in UTC; other rolled-up dates their quarter-hour
- * rows (per tenant, or for all tenants) each counted on its quarter's local
- * date, one range scan of the window's rows joined to its dates by date. Per-user
+ * it, reads its rollup rows as in UTC; another rolled-up date splits at its
+ * local midnight: the running sums before it (one probe of the quarter-hour
+ * rows, per tenant or for all tenants) and its totals less those, or on a date
+ * with a DST change each quarter on its own local date. Per-user
  * figures, which have no quarter rows, read the raw rows of the window in the
  * UTC dates it cuts (its first and last). Deltas are counted on their quarter's
  * local date. Raw dates read each piece's rows (per date), or for figures summed
@@ -328,8 +329,7 @@ function localUsageRows(window: WindowBounds, grouping: { tenants: UsageTenants;
       FROM pieces p JOIN days ON days.day = p.day CROSS JOIN LATERAL (
         SELECT ${keys("a")}, ${actionCounts}
         FROM activity_log a
-        WHERE a.created_at >= ${quarterStart(Prisma.sql`p.day`, Prisma.sql`p.q1`)}
-          AND a.created_at < ${quarterStart(Prisma.sql`p.day`, Prisma.sql`p.q2`)}
+        WHERE ${rowsOfPiece}
           ${ofTenants("a", tenants)}
         GROUP BY ()
       ) raw

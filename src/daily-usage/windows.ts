@@ -72,7 +72,7 @@ export function windowDates({ start, count }: WindowBounds): Prisma.Sql {
 }
 
 /** The number of quarter hours in a UTC date: a piece of a date is a range of them. */
-export const QUARTERS_PER_DAY = 96;
+const QUARTERS_PER_DAY = 96;
 
 /** QUARTERS_PER_DAY as SQL text, a constant the planner sees (a bound parameter would be text). */
 export const DAY_QUARTERS = Prisma.raw(String(QUARTERS_PER_DAY));
@@ -168,7 +168,7 @@ export function quarterBit(quarter: Prisma.Sql): Prisma.Sql {
 }
 
 /** The bits of quarters q1 to q2 - 1: a user was active in that piece of a date when its quarters meet them. */
-export function quarterMask(q1: Prisma.Sql, q2: Prisma.Sql): Prisma.Sql {
+function quarterMask(q1: Prisma.Sql, q2: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`((${ALL_QUARTERS} >> ${q1}::int) & ~(${ALL_QUARTERS} >> ${q2}::int))`;
 }
 
@@ -178,7 +178,7 @@ export function quartersMeet(bits: Prisma.Sql, q1: Prisma.Sql, q2: Prisma.Sql): 
 }
 
 /** The description of an answer's `timeZone` argument, whose omission means `whenOmitted`: one rule, stated once. */
-export function timeZoneArgument(whenOmitted: string): string {
+function timeZoneArgument(whenOmitted: string): string {
   return (
     "The zone whose calendar dates the answer counts in: an IANA name as PostgreSQL lists it in pg_timezone_names " +
     '(such as "Asia/Kolkata", case-sensitive) or "UTC"; anything else is BAD_USER_INPUT. A date covers the instants ' +
