@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Pool } from "pg";
+import { expectCountsMaintained } from "../test/prospect-churn";
+import { seedScenario } from "../test/scenario";
 import { useTestGateway } from "../test/test-gateway";
 import { applyMigrations, readMigrations } from "./migrate";
+import { PROSPECT_COUNT_TRIGGERS } from "./prospect-counts";
 
 /** Columns of schema.prisma's models, by their database names, with what the database must say of them. */
 function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
@@ -46,6 +49,8 @@ function prismaColumns(): Map<string, { type: string; nullable: boolean }> {
 
 const gateway = useTestGateway();
 
+const PROSPECT_COUNTS = "20261207020000_prospect_counts";
+
 describe("migrations", () => {
   it("create exactly the columns the Prisma models map, with their types and nullability", async () => {
     const { rows } = await gateway.db.pool.query<{ column: string; type: string; nullable: boolean }>(
@@ -77,7 +82,7 @@ describe("migrations", () => {
     expect(rows).toEqual([{ name: "Kept" }]);
   });
 
-  it("let a platform whose tables allow undated rows write them; they count nowhere and mark no date", async () => {
+  it("let a platform whose tables allow undated rows write them; they fall on no date and mark none (a prospect is in the pulse's total all the same)", async () => {
     const pool = gateway.db.pool;
     // An adopted table as a platform may have it: the contract gives these columns a default, not NOT NULL.
     await pool.query(`ALTER TABLE activity_log ALTER COLUMN created_at DROP NOT NULL;
@@ -88,9 +93,13 @@ describe("migrations", () => {
           deltas: number;
           stale: number;
           health: number;
+          failedDates: number;
+          prospects: number;
         }>(`SELECT (SELECT count(*) FROM usage_deltas)::int AS deltas,
           (SELECT count(*) FROM usage_stale_dates)::int AS stale,
-          (SELECT count(*) FROM enrichment_health_deltas)::int AS health`)
+          (SELECT count(*) FROM enrichment_health_deltas)::int AS health,
+          (SELECT count(*) FROM prospect_count_deltas WHERE date IS NOT NULL)::int AS "failedDates",
+          (SELECT coalesce(sum(prospects), 0) FROM prospect_count_deltas)::int AS prospects`)
       ).rows[0];
     const before = await counts();
     const tenant = "0d000000-0000-4000-8000-000000000002";
@@ -105,9 +114,33 @@ describe("migrations", () => {
        VALUES ($1, $1, 'Undated', 'failed', '{"exa": "failed"}', NULL)`,
       [tenant],
     );
+    // A prospect all the same: the pulse's total counts it.
+    expect(await counts()).toEqual({ ...before, prospects: before.prospects + 1 });
     await pool.query(`UPDATE prospects SET enrichment_source_status = '{"exa": "complete"}' WHERE id = $1`, [tenant]);
     await pool.query(`DELETE FROM prospects WHERE id = $1`, [tenant]);
     expect(await counts()).toEqual(before);
+  });
+
+  it("count the prospects a platform wrote before the gateway's triggers existed, once migration 20261207020000 adopts them", async () => {
+    const pool = gateway.db.pool;
+    // As before the migration (rows a platform wrote): no triggers, no table of counts.
+    for (const trigger of PROSPECT_COUNT_TRIGGERS) await pool.query(`DROP TRIGGER ${trigger} ON prospects`);
+    await pool.query("DROP TABLE prospect_count_deltas");
+    await seedScenario(pool, 2027);
+    await pool.query(`UPDATE prospects SET enrichment_status = 'failed', updated_at = updated_at - interval '7 hours'
+      WHERE id::text < '6'`);
+    await pool.query(`DELETE FROM prospects WHERE id::text > 'd'`);
+    await pool.query(`DELETE FROM _prisma_migrations WHERE migration_name = '${PROSPECT_COUNTS}'`);
+    expect(await applyMigrations(gateway.db.direct)).toEqual([PROSPECT_COUNTS]);
+    await expectCountsMaintained(pool);
+    await pool.query(
+      `UPDATE prospects SET enrichment_status = 'failed' WHERE id IN (SELECT id FROM prospects LIMIT 5)`,
+    );
+    await expectCountsMaintained(pool);
+    // Applied again (a crash before its bookkeeping), it rebuilds the same counts.
+    await pool.query(`DELETE FROM _prisma_migrations WHERE migration_name = '${PROSPECT_COUNTS}'`);
+    expect(await applyMigrations(gateway.db.direct)).toEqual([PROSPECT_COUNTS]);
+    await expectCountsMaintained(pool);
   });
 
   it("turn jit off for the gateway's role in its database, so every connection has it off, a pooler's too", async () => {

@@ -17,8 +17,9 @@ export const PULSE_WINDOW = { days: 8 };
 /**
  * PlatformPulse (contract): prospect counts and daily active users over every
  * row, whatever its tenant. numeric round() rounds half away from zero. The
- * prospect counts are index-only scans of prospects (enrichment_status); a
- * user is active on a date when they have an activity_log row there (an
+ * prospect counts are the per-status rows of prospect_count_deltas (date NULL),
+ * which the prospects triggers keep exact (migration 20261207020000): a read
+ * that stays flat as prospects grow; a user is active on a date when they have an activity_log row there (an
  * unknown action type too): activeUsersPerDay, which reads a rolled-up date's
  * count and its deltas, raw rows only where it must. A date with no row adds
  * 0 to the mean. Dates are `zone`'s.
@@ -27,10 +28,11 @@ export async function readPlatformPulse(db: Database, zone: TimeZoneName): Promi
   const today = todayIn(zone);
   const [row] = await db.prisma.$queryRaw<PlatformPulseRow[]>`
     WITH prospect_counts AS (
-      SELECT count(*)::int AS total,
-             count(*) FILTER (WHERE enrichment_status = 'complete')::int AS enriched,
-             count(*) FILTER (WHERE enrichment_status = 'failed')::int AS failed
-        FROM prospects
+      SELECT coalesce(sum(prospects), 0)::int AS total,
+             coalesce(sum(prospects) FILTER (WHERE status = 'complete'), 0)::int AS enriched,
+             coalesce(sum(prospects) FILTER (WHERE status = 'failed'), 0)::int AS failed
+        FROM prospect_count_deltas
+       WHERE date IS NULL
     ),
     ${activeUsersPerDay(windowBounds(PULSE_WINDOW, zone))},
     active AS (

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
+import { churnProspects, expectCountsMaintained } from "../test/prospect-churn";
 import { createTenant, createUser, insertActivity, insertProspects, viewerWithoutRow } from "../test/factories";
 import { addDays, databaseToday, seedRolledUpScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
@@ -176,6 +177,25 @@ describe("platformPulse", () => {
       const { body, statements } = await pulse();
       expect(body).toEqual({ data: { platformPulse: expected } });
       expect(statements).toBe(1);
+    },
+  );
+
+  it.each([3, 58])(
+    "keeps its prospect counts equal to plain SQL through inserts, updates, deletes, compaction and a TRUNCATE (seed %i)",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      await churnProspects(pool, {
+        seed,
+        zones: ["UTC"],
+        rollUp: async () => gateway.rollup.runNow(addDays(await databaseToday(pool), -1)),
+        check: async (step) => {
+          await expectCountsMaintained(pool);
+          expect({ step, ...(await pulse()).body.data?.platformPulse }).toEqual({
+            step,
+            ...(await expectedPulse(pool)),
+          });
+        },
+      });
     },
   );
 

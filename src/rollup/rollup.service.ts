@@ -9,7 +9,7 @@ import {
   claimHealSlot,
   claimSlot,
   clearStaleMark,
-  compactEnrichmentHealth,
+  compactDeltas,
   failAbandonedRuns,
   failRun,
   finishRun,
@@ -258,7 +258,7 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
           { date: request.date, trigger: request.trigger, rowsWritten, ms: Date.now() - started },
           "rollup run succeeded",
         );
-        await this.compactEnrichmentHealth(client);
+        await this.compactDeltas(client);
         return run;
       } catch (error) {
         await client.query("ROLLBACK TO SAVEPOINT run");
@@ -299,12 +299,12 @@ export class RollupService extends EventEmitter<{ heal: [HealTick] }> {
   }
 
   /** Nightly upkeep beside the run, in its own statement: a failure is logged and leaves the counts exact, only larger. */
-  private async compactEnrichmentHealth(client: PoolClient): Promise<void> {
+  private async compactDeltas(client: PoolClient): Promise<void> {
     try {
-      const folded = await compactEnrichmentHealth(client);
-      if (folded > 0) this.deps.log.info({ folded }, "enrichment health deltas folded");
+      const folded = await compactDeltas(client);
+      if (folded.enrichmentHealth > 0 || folded.prospectCounts > 0) this.deps.log.info(folded, "deltas folded");
     } catch (error) {
-      this.deps.log.warn({ err: error }, "enrichment health compaction failed; the next run retries it");
+      this.deps.log.warn({ err: error }, "deltas compaction failed; the next run retries it");
     }
   }
 

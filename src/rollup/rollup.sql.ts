@@ -342,14 +342,22 @@ export async function readMissingDates(db: Database): Promise<string[]> {
   return rows[0].dates;
 }
 
+/** How many rows a compaction folded away, per table of deltas. */
+export interface FoldedDeltas {
+  enrichmentHealth: number;
+  prospectCounts: number;
+}
+
 /**
- * Folds the rows of each (date, source) of enrichment_health_deltas into one, so that reads stay small whatever the
- * writes; returns how many rows it folded away. On the rollup's connection, which holds the embedded database's only one.
+ * Folds the rows of each (date, quarter, source) of enrichment_health_deltas and of each (status, date, quarter) of
+ * prospect_count_deltas into one, so that reads stay small whatever the writes. On the rollup's connection, which
+ * holds the embedded database's only one.
  */
-export async function compactEnrichmentHealth(client: ClientBase): Promise<number> {
-  const { rows } = await onClient<{ folded: number }>(
+export async function compactDeltas(client: ClientBase): Promise<FoldedDeltas> {
+  const { rows } = await onClient<FoldedDeltas>(
     client,
-    Prisma.sql`SELECT compact_enrichment_health_deltas() AS folded`,
+    Prisma.sql`SELECT compact_enrichment_health_deltas() AS "enrichmentHealth",
+                      compact_prospect_count_deltas() AS "prospectCounts"`,
   );
-  return rows[0].folded;
+  return rows[0];
 }
