@@ -1,5 +1,5 @@
 import { KNOWN_SOURCES } from "../daily-usage/enrichment-sources";
-import { localMidnight, todayIn, type TimeZoneName } from "../daily-usage/windows";
+import { localMidnight, todayIn, windowBounds, windowPieces, type TimeZoneName } from "../daily-usage/windows";
 import type { Database } from "../db/database";
 import { Prisma } from "../db/generated/client";
 
@@ -35,6 +35,9 @@ interface JsonPage {
   })[];
 }
 
+/** The 7 dates ending today (in the answer's zone) that the feed covers. */
+const ERROR_FEED_WINDOW = { days: 7 };
+
 /**
  * An `at` that PostgreSQL and the DateTime scalar both read the same way: ISO-8601 with `T`, seconds and up
  * to six fraction digits optional, and a zone (`Z` or an offset within PostgreSQL's ±15:59).
@@ -52,8 +55,10 @@ function utcIso(timestamp: Prisma.Sql): Prisma.Sql {
  * desc then id,
  * one page of them with their sourceDetails, user's and tenant's names (null for a dangling id), and the total
  * across pages. The names are joined to the page's rows here rather than batched by a loader: one round trip
- * instead of three, and the join reads at most `limit` rows of each table. The total is its own (index-only)
- * count rather than count(*) OVER (), which would read every matching row and vanish on a page past the end.
+ * instead of three, and the join reads at most `limit` rows of each table. The total is the sum of the window's
+ * pieces (whole quarter hours of UTC dates, exactly the same instants) in the dated rows of prospect_count_deltas,
+ * failed prospects per (UTC date, quarter) of updated_at that the prospects triggers keep exact: a read of at most
+ * 9 x 96 rows, flat as prospects grow, where counting the matching rows grew with the platform's rate of failures.
  * json, not jsonb: the page is built once to be sent, and jsonb would build a binary value only to print it.
  */
 export async function readErrorFeedPage(
@@ -66,9 +71,12 @@ export async function readErrorFeedPage(
       WHERE enrichment_status = 'failed'
         AND updated_at >= ${localMidnight(Prisma.sql`${todayIn(zone)} - 6`, zone)}
         AND updated_at < ${localMidnight(Prisma.sql`${todayIn(zone)} + 1`, zone)}
-    )
+    ),
+    ${windowPieces(windowBounds(ERROR_FEED_WINDOW, zone))}
     SELECT
-      (SELECT count(*)::int FROM failed) AS total,
+      (SELECT coalesce(sum(d.prospects), 0)::int
+         FROM pieces p
+         JOIN prospect_count_deltas d ON d.date = p.day AND d.quarter >= p.q1 AND d.quarter < p.q2) AS total,
       coalesce((
         SELECT json_agg(
           json_build_object(

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import { graphql } from "../test/gql";
+import { churnProspects, expectCountsMaintained } from "../test/prospect-churn";
 import { createTenant, createUser, insertProspects, viewerWithoutRow, type ProspectRow } from "../test/factories";
 import { addDays, databaseToday, isObject, KNOWN_SOURCES, seedScenario } from "../test/scenario";
 import { errorCodes, expectRoles, useTestGateway } from "../test/test-gateway";
@@ -295,6 +296,29 @@ describe("errorFeed", () => {
     for (const sql of updates) await pool.query(sql, [tenantId]);
     await expectEveryZone();
   });
+
+  it.each([7, 1234])(
+    "keeps its total equal to plain SQL in UTC and other zones through inserts, updates, deletes, compaction and a TRUNCATE (seed %i)",
+    async (seed) => {
+      const pool = gateway.db.pool;
+      const zones = ["UTC", "Asia/Kolkata", "Pacific/Chatham"];
+      await churnProspects(pool, {
+        seed,
+        zones,
+        rollUp: async () => gateway.rollup.runNow(addDays(await databaseToday(pool), -1)),
+        check: async (step) => {
+          await expectCountsMaintained(pool);
+          for (const timeZone of zones) {
+            const { body } = await errorFeed({ limit: 5, page: 2, timeZone });
+            expect({ step, ...body }).toEqual({
+              step,
+              data: { errorFeed: expectedPage(await failedProspects(pool, timeZone), 5, 2, timeZone) },
+            });
+          }
+        },
+      });
+    },
+  );
 
   it.each(["EST", "+05:30", "UTC+5", "", "Asia/Kolkata; DROP TABLE prospects"])(
     "refuses the time zone %j with BAD_USER_INPUT before any SQL",
