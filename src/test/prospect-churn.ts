@@ -43,7 +43,8 @@ export async function expectCountsMaintained(pool: Pool): Promise<void> {
  * Seeded writes of every kind to prospects, `check` after each: multi-row and single-row inserts; updates of the
  * status, of updated_at (to instants a second either side of local midnights and offset changes of `zones` around
  * the 7 dates ending today there, and anywhere in the 10 days around them), of both at once with the entries' shape,
- * and of a column no count reads; deletes; `rollUp` (which compacts the deltas); a TRUNCATE and inserts after it.
+ * and of a column no count reads; deletes; writes while `rollUp` (which compacts the deltas) runs, and `rollUp` alone;
+ * a TRUNCATE and inserts after it.
  */
 export async function churnProspects(
   pool: Pool,
@@ -118,6 +119,19 @@ export async function churnProspects(
   expect((await pool.query("SELECT count(*)::int AS n FROM prospect_count_deltas")).rows).toEqual(before.rows);
   await pool.query("DELETE FROM prospects WHERE id = ANY ($1)", [await some(0.25)]);
   await check("deletes");
+  // Writes while a rollup compacts: drawn first, so the seed decides them whatever the order they run in.
+  const [newRows, ids] = [Array.from({ length: 30 }, prospect), await some(0.3)];
+  const statuses = ids.map(() => pick(STATUSES));
+  await Promise.all([
+    insertProspects(pool, newRows),
+    pool.query(
+      `UPDATE prospects p SET enrichment_status = v.status FROM unnest($1::uuid[], $2::text[]) AS v(id, status)
+        WHERE p.id = v.id`,
+      [ids, statuses],
+    ),
+    rollUp(),
+  ]);
+  await check("writes during a compaction");
   await rollUp();
   const { rows: folded } = await pool.query<{ rows: number; keys: number }>(
     "SELECT count(*)::int AS rows, count(DISTINCT (status, date, quarter))::int AS keys FROM prospect_count_deltas",
