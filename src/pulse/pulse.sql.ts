@@ -19,10 +19,10 @@ export const PULSE_WINDOW = { days: 8 };
  * row, whatever its tenant. numeric round() rounds half away from zero. The
  * prospect counts are the per-status rows of prospect_count_deltas (date NULL),
  * which the prospects triggers keep exact (migration 20261207020000): a read
- * that stays flat as prospects grow; a user is active on a date when they have an activity_log row there (an
- * unknown action type too): activeUsersPerDay, which reads a rolled-up date's
- * count and its deltas, raw rows only where it must. A date with no row adds
- * 0 to the mean. Dates are `zone`'s.
+ * that stays flat as prospects grow. A user is active on a date when they have
+ * an activity_log row there (an unknown action type too): activeUsersPerDay,
+ * which reads a rolled-up date's count and its deltas, raw rows only where it
+ * must. A date with no row adds 0 to the mean. Dates are `zone`'s.
  */
 export async function readPlatformPulse(db: Database, zone: TimeZoneName): Promise<PlatformPulseRow> {
   const today = todayIn(zone);
