@@ -389,7 +389,7 @@ export function renderSection(report: ScaleReport): string {
     lines.push(
       ...tableSection(
         "Write cost of the triggers",
-        `Rows per second written, each way in its own transaction that is rolled back (the bench database keeps none of them), ${w.rounds} rounds interleaved: with every trigger as migrated, and with the table's user triggers disabled (\`ALTER TABLE ... DISABLE TRIGGER USER\`; foreign keys still checked). Single-row statements are sent one after the other in one transaction. Triggers: ${triggers}.`,
+        `Rows per second written, each way in its own transaction that is rolled back (the bench database keeps none of them), interleaved over ${w.rounds} round(s), the way first alternating: with every trigger as migrated, and with the table's user triggers disabled (\`ALTER TABLE ... DISABLE TRIGGER USER\`: constraint triggers, if any, stay). Rows stamped now; single-row statements sent one after the other in one transaction. Triggers: ${triggers}.`,
         ["table", "statement", "rows", "rows/s with triggers p50", "rows/s without p50", "time with / without"],
         w.results.map((r) => [
           r.table,
