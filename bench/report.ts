@@ -166,7 +166,8 @@ const withinGrowth = (p50: number, base: number) => p50 <= base * GROWTH_TARGET 
 function maxAgeRatios(throughput: ThroughputResult[]): { connections: number; ratio: number }[] {
   return throughput.flatMap((with_) => {
     const without = throughput.find((t) => !t.maxAge && t.connections === with_.connections);
-    return with_.maxAge && without
+    // A run that finished nothing (smoke scale: 1 s) has no ratio.
+    return with_.maxAge && without && without.requestsPerSecond > 0
       ? [{ connections: with_.connections, ratio: with_.requestsPerSecond / without.requestsPerSecond }]
       : [];
   });
@@ -297,7 +298,7 @@ export function renderSection(report: ScaleReport): string {
     `- Generation: ${report.generation}`,
     `- Rolled up before measuring: ${report.rolledUp}`,
     "- Reference and naive statements run with `jit = off` (node-postgres `options`); the gateway with the server's settings",
-    "- Budgets: latency, rollup and throughput on a gateway with the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts `RAISED_BUDGETS`: one token per role drives up to 50 connections); the hostile neighbour on a gateway with the defaults",
+    "- Budgets: latency, rollup and throughput on a gateway with the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts `RAISED_BUDGETS`: latency and rollup send one token per role, throughput a wall of viewers driving up to 50 connections); the hostile neighbour on a gateway with the defaults",
     `- Latency: ${report.warmup} warm-up rounds discarded, then ${report.iterations} rounds interleaved (reference, gateway, naive); a variant slower than 20 s per question in total gets fewer rounds, at least one, and one slower than 2 s a round no warm-up (n)`,
     "",
     "### Latency (ms)",
