@@ -736,27 +736,33 @@ async function adoptingGateway(pool: pg.Pool, dbUrl: string, secret: string): Pr
       ADOPTION_TIMEOUT_MS,
     ),
   );
-  log(`adopting gateway ready (migrations applied) in ${ms(startMs)}; today's source ${await todaysSource(pool)}`);
-  const [catchUpMs] = await timed(async () => {
-    const deadline = performance.now() + ADOPTION_TIMEOUT_MS;
-    for (;;) {
-      const metrics = await (await fetch(`${gateway.metricsBase}/metrics`)).text();
-      if (/^gateway_rollup_dates_to_heal 0$/m.test(metrics)) return;
-      if (performance.now() > deadline)
-        throw new Error(`the catch-up at start did not end within ${ms(ADOPTION_TIMEOUT_MS)}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  });
-  const runs = (
-    await pool.query<{ n: number; today: boolean }>(
-      `SELECT count(*)::int AS n, bool_or(date = (now() AT TIME ZONE 'UTC')::date) AS today
-       FROM rollup_runs WHERE trigger = 'catch-up' AND status = 'succeeded'`,
-    )
-  ).rows[0];
-  const source = await todaysSource(pool);
-  const summary = `by the gateway's catch-up at its first start (migrations applied before it was ready, in ${ms(startMs)}): ${runs.n} dates rolled up in ${ms(catchUpMs)}, today ${runs.today ? "included" : "not included"} (today read from '${source}')`;
-  log(summary);
-  return [gateway, summary];
+  // A catch-up that fails or never ends must not leave the gateway running: the bench stops only the one it holds.
+  try {
+    log(`adopting gateway ready (migrations applied) in ${ms(startMs)}; today's source ${await todaysSource(pool)}`);
+    const [catchUpMs] = await timed(async () => {
+      const deadline = performance.now() + ADOPTION_TIMEOUT_MS;
+      for (;;) {
+        const metrics = await (await fetch(`${gateway.metricsBase}/metrics`)).text();
+        if (/^gateway_rollup_dates_to_heal 0$/m.test(metrics)) return;
+        if (performance.now() > deadline)
+          throw new Error(`the catch-up at start did not end within ${ms(ADOPTION_TIMEOUT_MS)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    });
+    const runs = (
+      await pool.query<{ n: number; today: boolean }>(
+        `SELECT count(*)::int AS n, bool_or(date = (now() AT TIME ZONE 'UTC')::date) AS today
+         FROM rollup_runs WHERE trigger = 'catch-up' AND status = 'succeeded'`,
+      )
+    ).rows[0];
+    const source = await todaysSource(pool);
+    const summary = `by the gateway's catch-up at its first start (migrations applied before it was ready, in ${ms(startMs)}): ${runs.n} dates rolled up in ${ms(catchUpMs)}, today ${runs.today ? "included" : "not included"} (today read from '${source}')`;
+    log(summary);
+    return [gateway, summary];
+  } catch (error) {
+    await gateway.stop();
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------- main
