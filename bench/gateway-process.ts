@@ -93,6 +93,8 @@ export async function startGateway(
   secret: string,
   log: (line: string) => void,
   settings: Record<string, string> = {},
+  /** How long it may take to be ready: its start applies the pending migrations first (an adoption: minutes). */
+  readyWithinMs = 60_000,
 ): Promise<GatewayProcess> {
   const port = await freePort();
   const metricsPort = await freePort();
@@ -122,10 +124,11 @@ export async function startGateway(
   child.stderr!.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + readyWithinMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`the gateway was not ready within 60 s:\n${output}`);
+    if (Date.now() > deadline)
+      throw new Error(`the gateway was not ready within ${readyWithinMs / 1000} s:\n${output}`);
     const ready = await fetch(`${base}/readyz`).then(
       (response) => response.status === 200,
       () => false,
@@ -196,6 +199,32 @@ export async function benchTokens(
       neighbourAdmin: await tokenOf(neighbour),
     },
   };
+}
+
+/**
+ * A dashboard wall: the tokens of `screens` platform staff (super admins) and of the tenant admins of the `screens`
+ * largest tenants, each screen its own viewer.
+ */
+export async function wallTokens(
+  pool: pg.Pool,
+  secret: string,
+  screens: number,
+): Promise<{ superAdmin: string[]; tenantAdmin: string[] }> {
+  const { rows } = await pool.query<{ id: string; role: string; tenant_id: string | null }>(
+    `(SELECT id::text, role, NULL AS tenant_id FROM users WHERE role = 'super_admin' ORDER BY id LIMIT $1)
+     UNION ALL
+     (SELECT DISTINCT ON (u.tenant_id) u.id::text, u.role, u.tenant_id::text FROM users u
+       WHERE u.role = 'tenant_admin' AND u.tenant_id IN (SELECT md5('bench-tenant-' || t)::uuid FROM generate_series(0, $1 - 1) t)
+       ORDER BY u.tenant_id, u.id)`,
+    [screens],
+  );
+  const tokensOf = (role: Role) =>
+    Promise.all(
+      rows
+        .filter((row) => (row.role === "super_admin") === (role === Role.SUPER_ADMIN))
+        .map((row) => signToken(secret, { id: row.id, role, tenantId: row.tenant_id })),
+    );
+  return { superAdmin: await tokensOf(Role.SUPER_ADMIN), tenantAdmin: await tokensOf(Role.TENANT_ADMIN) };
 }
 
 // ---------------------------------------------------------------- the scripts' ends

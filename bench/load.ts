@@ -10,7 +10,7 @@ import { loadavg, cpus } from "node:os";
 import autocannon from "autocannon";
 import { print } from "graphql";
 import { applyMigrations } from "../src/db/migrate";
-import { RollupRunRollupDocument, RollupStatusDocument, ViewerDocument } from "../src/test/gql/graphql";
+import { RollupRunRollupDocument } from "../src/test/gql/graphql";
 import { generate, insertLateRows, scaleFor } from "./generate";
 import {
   admin,
@@ -25,7 +25,7 @@ import {
   withDatabase,
   type GatewayProcess,
 } from "./gateway-process";
-import { QUESTIONS } from "./questions";
+import { DASHBOARD_MIX as MIX } from "./questions";
 import { randomBytes } from "node:crypto";
 
 const started = performance.now();
@@ -39,24 +39,6 @@ function option(argv: string[], name: string, fallback: number): number {
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} needs a positive integer`);
   return n;
 }
-
-interface Mixed {
-  name: string;
-  token: "superAdmin" | "tenantAdmin";
-  body: string;
-}
-
-/** Every dashboard query: the bench's questions (usage of a tenant and of all, each range; pulse; ...), viewer, rollupStatus. */
-const MIX: Mixed[] = [
-  ...QUESTIONS.map((q) => ({
-    name: q.key,
-    token: q.viewer,
-    body: JSON.stringify({ query: print(q.operation), variables: q.variables }),
-  })),
-  { name: "viewer (tenant admin)", token: "tenantAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
-  { name: "viewer (super admin)", token: "superAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
-  { name: "rollupStatus", token: "superAdmin", body: JSON.stringify({ query: print(RollupStatusDocument) }) },
-];
 
 /** gateway_graphql_requests_total summed by outcome (ok, error, rejected, failed). */
 async function outcomes(metricsBase: string): Promise<Record<string, number>> {

@@ -1,4 +1,4 @@
-import type { DocumentNode } from "graphql";
+import { print, type DocumentNode } from "graphql";
 import type { Pool } from "pg";
 import { graphql } from "../src/test/gql";
 import {
@@ -6,8 +6,10 @@ import {
   ErrorFeedPageDocument,
   FunnelStagesDocument,
   PulsePlatformPulseDocument,
+  RollupStatusDocument,
   TenantsTenantActivityDocument,
   UsageMetricsFullDocument,
+  ViewerDocument,
 } from "../src/test/gql/graphql";
 
 /**
@@ -747,4 +749,23 @@ export const QUESTIONS: Question[] = [
   funnelQuestion(7),
   funnelQuestion(90),
   errorFeed,
+];
+
+/** One request of the dashboards' mix, and the role that asks it. */
+export interface Mixed {
+  name: string;
+  token: Question["viewer"];
+  body: string;
+}
+
+/** Every dashboard query: the bench's questions (usage of a tenant and of all, each range; pulse; ...), viewer, rollupStatus. */
+export const DASHBOARD_MIX: Mixed[] = [
+  ...QUESTIONS.map((q) => ({
+    name: q.key,
+    token: q.viewer,
+    body: JSON.stringify({ query: print(q.operation), variables: q.variables }),
+  })),
+  { name: "viewer (tenant admin)", token: "tenantAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
+  { name: "viewer (super admin)", token: "superAdmin", body: JSON.stringify({ query: print(ViewerDocument) }) },
+  { name: "rollupStatus", token: "superAdmin", body: JSON.stringify({ query: print(RollupStatusDocument) }) },
 ];

@@ -28,14 +28,40 @@ export interface QuestionResult {
 }
 
 export interface ThroughputResult {
-  query: string;
   connections: number;
+  /** Sent with the request header \`Cache-Control: max-age=10\`. */
+  maxAge: boolean;
   seconds: number;
   requestsPerSecond: number;
   p50: number;
   p99: number;
   requests: number;
+  /** Connection errors, timeouts, non-2xx answers and answers with GraphQL errors. */
   errors: number;
+}
+
+/** The dashboard wall the throughput runs drive: its mix and its viewers. */
+export interface ThroughputSetup {
+  mix: string[];
+  viewers: string;
+  budgets: string;
+}
+
+/** Rows per second written to one table one way, with its triggers as migrated and with none. */
+export interface WriteCostResult {
+  table: string;
+  statement: string;
+  rows: number;
+  /** Rows/s per round, all triggers on / all user triggers disabled. */
+  withTriggers: Summary;
+  withoutTriggers: Summary;
+}
+
+export interface WriteCost {
+  rounds: number;
+  /** The table's user triggers (pg_trigger, not internal), by table. */
+  triggers: Record<string, string[]>;
+  results: WriteCostResult[];
 }
 
 export interface RollupResult {
@@ -85,6 +111,8 @@ export interface Environment {
 
 export interface ScaleReport {
   rows: number;
+  /** The data were in place before the gateway's first start (\`--adopt\`). */
+  adopted: boolean;
   environment: Environment;
   counts: Record<string, number>;
   generation: string;
@@ -95,6 +123,13 @@ export interface ScaleReport {
   questions: QuestionResult[];
   rollup: RollupResult | null;
   throughput: ThroughputResult[];
+  throughputSetup: ThroughputSetup | null;
+  writeCost: WriteCost | null;
+  /**
+   * The same run's gateway p50 at 1,000,000 rows, by question title, read from BENCHMARKS.md (the growth column);
+   * null for the 1,000,000-row run itself, a string when the 1M section is missing (why).
+   */
+  baseline: Record<string, number> | string | null;
   hostile: HostileResult | null;
   memory: { idleMb: number; peakMb: number };
   skipped: string[];
@@ -114,6 +149,29 @@ const HOSTILE_TARGET = 3;
 const ZONE_OVER_UTC_TARGET = 1.5;
 /** ...and below this fraction of the reference's in that zone. */
 const ZONE_OVER_REFERENCE_TARGET = 0.1;
+
+/** Issue 17: a p50 at any scale at most this many times its p50 at 1,000,000 rows... */
+const GROWTH_TARGET = 1.3;
+/** ...or at most this many ms above it. */
+const GROWTH_SLACK_MS = 2;
+/** Issue 17: requests/s of the dashboard mix with \`max-age=10\` at least this many times without. */
+const MAX_AGE_TARGET = 5;
+
+/** The scale every other scale's p50 is compared with. */
+export const BASE_ROWS = 1_000_000;
+
+const withinGrowth = (p50: number, base: number) => p50 <= base * GROWTH_TARGET || p50 - base <= GROWTH_SLACK_MS;
+
+/** Requests/s with \`max-age\` over without, at each connection count measured both ways. */
+function maxAgeRatios(throughput: ThroughputResult[]): { connections: number; ratio: number }[] {
+  return throughput.flatMap((with_) => {
+    const without = throughput.find((t) => !t.maxAge && t.connections === with_.connections);
+    // A run that finished nothing (smoke scale: 1 s) has no ratio.
+    return with_.maxAge && without && without.requestsPerSecond > 0
+      ? [{ connections: with_.connections, ratio: with_.requestsPerSecond / without.requestsPerSecond }]
+      : [];
+  });
+}
 
 /** A zone question with the same question in UTC from the same run, when both were measured. */
 function zonePairs(questions: QuestionResult[]): { q: QuestionResult; utc: QuestionResult; timeZone: string }[] {
@@ -154,10 +212,19 @@ export function missedTargets(report: Omit<ScaleReport, "misses">): string[] {
         `${q.key}: gateway p50 ${ratio(q.gateway.median, q.reference.median)} the reference (target <= 1.3x)`,
       );
     }
-    if (report.rows >= 1_000_000 && q.naive.median / q.gateway.median < 10) {
+    if (report.rows >= 1_000_000 && q.naive.n > 0 && q.naive.median / q.gateway.median < 10) {
       misses.push(
         `${q.key}: only ${(q.naive.median / q.gateway.median).toFixed(1)}x faster than naive (target >= 10x)`,
       );
+    }
+  }
+  if (typeof report.baseline === "object" && report.baseline !== null) {
+    for (const q of report.questions) {
+      const base = report.baseline[q.title];
+      if (base !== undefined && !withinGrowth(q.gateway.median, base))
+        misses.push(
+          `${q.key}: gateway p50 ${fmt(q.gateway.median)} ms, ${ratio(q.gateway.median, base)} its ${fmt(base)} ms at ${thousands(BASE_ROWS)} rows (target <= ${GROWTH_TARGET}x or ${GROWTH_SLACK_MS} ms more)`,
+        );
     }
   }
   if (report.rollup && report.rollup.gateway.median / report.rollup.bare.median > 1.3) {
@@ -167,7 +234,15 @@ export function missedTargets(report: Omit<ScaleReport, "misses">): string[] {
   }
   for (const t of report.throughput) {
     if (t.errors > 0)
-      misses.push(`throughput ${t.query} at ${t.connections} connections: ${t.errors} errors (target 0)`);
+      misses.push(
+        `throughput at ${t.connections} connections${t.maxAge ? " with max-age=10" : ""}: ${t.errors} errors (target 0)`,
+      );
+  }
+  for (const { connections, ratio: r } of maxAgeRatios(report.throughput)) {
+    if (r < MAX_AGE_TARGET)
+      misses.push(
+        `throughput at ${connections} connections: ${r.toFixed(2)}x the requests/s with max-age=10 than without (target >= ${MAX_AGE_TARGET}x)`,
+      );
   }
   const hostile = report.hostile;
   if (hostile && hostile.attacked.p99 / hostile.idle.p99 > HOSTILE_TARGET) {
@@ -183,10 +258,36 @@ export function missedTargets(report: Omit<ScaleReport, "misses">): string[] {
   return misses;
 }
 
+const growthHeader = (report: ScaleReport) =>
+  typeof report.baseline === "object" && report.baseline !== null ? " | p50 / p50 at 1M" : "";
+
+function growthCell(report: ScaleReport, q: QuestionResult): string {
+  if (!growthHeader(report)) return "";
+  const base = (report.baseline as Record<string, number>)[q.title];
+  if (base === undefined) return " | –";
+  return ` | ${ratio(q.gateway.median, base)}${withinGrowth(q.gateway.median, base) ? "" : " (missed)"}`;
+}
+
+function growthNote(report: ScaleReport): string[] {
+  const base = `the gateway p50 at ${thousands(BASE_ROWS)} rows${report.adopted ? " (adopted)" : ""} in BENCHMARKS.md`;
+  if (typeof report.baseline === "string") return [`No growth column: ${report.baseline}.`, ""];
+  if (report.baseline === null) return [];
+  return [
+    `p50 / p50 at 1M: this gateway p50 over ${base}, matched by question (– where it has none); target <= ${GROWTH_TARGET}x or at most ${GROWTH_SLACK_MS} ms more.`,
+    "",
+  ];
+}
+
+/** A "###" section: its title, a paragraph, and a table. */
+function tableSection(title: string, intro: string, columns: string[], rows: string[][]): string[] {
+  const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [`### ${title}`, "", intro, "", row(columns), row(columns.map(() => "---")), ...rows.map(row), ""];
+}
+
 export function renderSection(report: ScaleReport): string {
   const env = report.environment;
   const lines = [
-    `## ${thousands(report.rows)} activity rows`,
+    `## ${thousands(report.rows)} activity rows${report.adopted ? ", adopted (history in place before the gateway's first start)" : ""}`,
     "",
     `- Date: ${env.date}; \`nproc\` ${env.nproc}; memory ${env.memory}; load average ${env.load}; Node ${env.node}`,
     `- PostgreSQL: ${env.postgres}`,
@@ -197,16 +298,17 @@ export function renderSection(report: ScaleReport): string {
     `- Generation: ${report.generation}`,
     `- Rolled up before measuring: ${report.rolledUp}`,
     "- Reference and naive statements run with `jit = off` (node-postgres `options`); the gateway with the server's settings",
-    "- Budgets: latency, rollup and throughput on a gateway with the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts `RAISED_BUDGETS`: one token per role drives up to 50 connections); the hostile neighbour on a gateway with the defaults",
+    "- Budgets: latency, rollup and throughput on a gateway with the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts `RAISED_BUDGETS`: latency and rollup send one token per role, throughput a wall of viewers driving up to 50 connections); the hostile neighbour on a gateway with the defaults",
     `- Latency: ${report.warmup} warm-up rounds discarded, then ${report.iterations} rounds interleaved (reference, gateway, naive); a variant slower than 20 s per question in total gets fewer rounds, at least one, and one slower than 2 s a round no warm-up (n)`,
     "",
     "### Latency (ms)",
     "",
-    "| question | reference p50 / p95 | gateway p50 / p95 (n) | gateway / reference | naive p50 / p95 (n) | naive / gateway | SQL statements |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...growthNote(report),
+    `| question | reference p50 / p95 | gateway p50 / p95 (n) | gateway / reference | naive p50 / p95 (n) | naive / gateway | SQL statements${growthHeader(report)} |`,
+    `| --- | --- | --- | --- | --- | --- | ---${growthHeader(report) ? " | ---" : ""} |`,
     ...report.questions.map(
       (q) =>
-        `| ${q.title} | ${fmt(q.reference.median)} / ${fmt(q.reference.p95)} | ${fmt(q.gateway.median)} / ${fmt(q.gateway.p95)} (${q.gateway.n}) | ${ratio(q.gateway.median, q.reference.median)} | ${fmt(q.naive.median)} / ${fmt(q.naive.p95)} (${q.naive.n}) | ${ratio(q.naive.median, q.gateway.median)} | ${q.statements} |`,
+        `| ${q.title} | ${fmt(q.reference.median)} / ${fmt(q.reference.p95)} | ${fmt(q.gateway.median)} / ${fmt(q.gateway.p95)} (${q.gateway.n}) | ${ratio(q.gateway.median, q.reference.median)} | ${q.naive.n === 0 ? "not run" : `${fmt(q.naive.median)} / ${fmt(q.naive.p95)} (${q.naive.n})`} | ${q.naive.n === 0 ? "–" : ratio(q.naive.median, q.gateway.median)} | ${q.statements}${growthCell(report, q)} |`,
     ),
     "",
   ];
@@ -229,28 +331,76 @@ export function renderSection(report: ScaleReport): string {
   if (report.rollup) {
     const r = report.rollup;
     lines.push(
-      "### Rollup of one day",
-      "",
-      `${r.date}: ${thousands(r.rows)} activity rows, ${thousands(r.rowsWritten)} (tenant, user) rows written; ${r.gateway.n} runs each, interleaved.`,
-      "",
-      "| variant | p50 ms | p95 ms | / bare |",
-      "| --- | --- | --- | --- |",
-      `| bare INSERT ... SELECT ... GROUP BY ... ON CONFLICT | ${fmt(r.bare.median)} | ${fmt(r.bare.p95)} | 1.00x |`,
-      `| gateway runRollup (HTTP) | ${fmt(r.gateway.median)} | ${fmt(r.gateway.p95)} | ${ratio(r.gateway.median, r.bare.median)} |`,
-      "",
+      ...tableSection(
+        "Rollup of one day",
+        `${r.date}: ${thousands(r.rows)} activity rows, ${thousands(r.rowsWritten)} (tenant, user) rows written; ${r.gateway.n} runs each, interleaved.`,
+        ["variant", "p50 ms", "p95 ms", "/ bare"],
+        [
+          ["bare INSERT ... SELECT ... GROUP BY ... ON CONFLICT", fmt(r.bare.median), fmt(r.bare.p95), "1.00x"],
+          [
+            "gateway runRollup (HTTP)",
+            fmt(r.gateway.median),
+            fmt(r.gateway.p95),
+            ratio(r.gateway.median, r.bare.median),
+          ],
+        ],
+      ),
     );
   }
-  if (report.throughput.length > 0) {
+  if (report.throughput.length > 0 && report.throughputSetup) {
+    const setup = report.throughputSetup;
+    const ratios = maxAgeRatios(report.throughput);
     lines.push(
-      "### Throughput (autocannon, 127.0.0.1)",
-      "",
-      "| query | connections | seconds | requests/s | p50 ms | p99 ms | requests | errors |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...report.throughput.map(
-        (t) =>
-          `| ${t.query} | ${t.connections} | ${t.seconds} | ${t.requestsPerSecond.toFixed(0)} | ${t.p50} | ${t.p99} | ${thousands(t.requests)} | ${t.errors} |`,
+      ...tableSection(
+        "Throughput: the dashboard mix, with and without `Cache-Control: max-age=10` (autocannon, 127.0.0.1)",
+        `Each connection sends the mix round robin (${setup.mix.length} requests: ${setup.mix.join(", ")}) as ${setup.viewers}; ${setup.budgets}. Without and with the request header \`Cache-Control: max-age=10\`, one after the other at each connection count. Errors: connection errors, timeouts, non-2xx answers and answers with GraphQL errors. Target: at least ${MAX_AGE_TARGET}x the requests/s with max-age=10, zero errors.`,
+        [
+          "connections",
+          "max-age=10",
+          "seconds",
+          "requests/s",
+          "p50 ms",
+          "p99 ms",
+          "requests",
+          "errors",
+          "with / without",
+        ],
+        report.throughput.map((t) => {
+          const r = t.maxAge ? ratios.find((m) => m.connections === t.connections) : undefined;
+          return [
+            String(t.connections),
+            t.maxAge ? "yes" : "no",
+            String(t.seconds),
+            t.requestsPerSecond.toFixed(0),
+            String(t.p50),
+            String(t.p99),
+            thousands(t.requests),
+            String(t.errors),
+            r ? `${r.ratio.toFixed(2)}x` : "–",
+          ];
+        }),
       ),
-      "",
+    );
+  }
+  if (report.writeCost) {
+    const w = report.writeCost;
+    const triggers = Object.entries(w.triggers)
+      .map(([table, names]) => `${table} ${names.length === 0 ? "none" : names.join(", ")}`)
+      .join("; ");
+    lines.push(
+      ...tableSection(
+        "Write cost of the triggers",
+        `Rows per second written, each way in its own transaction that is rolled back (the bench database keeps none of them), interleaved over ${w.rounds} round(s), the way first alternating: with every trigger as migrated, and with the table's user triggers disabled (\`ALTER TABLE ... DISABLE TRIGGER USER\`: constraint triggers, if any, stay). Rows stamped now; single-row statements sent one after the other in one transaction. Triggers: ${triggers}.`,
+        ["table", "statement", "rows", "rows/s with triggers p50", "rows/s without p50", "time with / without"],
+        w.results.map((r) => [
+          r.table,
+          r.statement,
+          thousands(r.rows),
+          thousands(Math.round(r.withTriggers.median)),
+          thousands(Math.round(r.withoutTriggers.median)),
+          ratio(r.withoutTriggers.median, r.withTriggers.median),
+        ]),
+      ),
     );
   }
   if (report.hostile) {
@@ -299,15 +449,51 @@ the others. The questions, the reference SQL and the naive variant are in
 bench/questions.ts; issue 6 states the targets.
 `;
 
-const SECTION = /<!-- bench:rows=(\d+) -->\n([\s\S]*?)<!-- bench:end -->\n?/g;
+const SECTION = /<!-- bench:rows=(\d+)(-adopt)? -->\n([\s\S]*?)<!-- bench:end -->\n?/g;
 
-/** BENCHMARKS.md with `section` for `rows` replacing that scale's previous one. */
-export function mergeBenchmarks(existing: string, rows: number, section: string): string {
-  const sections = new Map<number, string>();
-  for (const match of existing.matchAll(SECTION)) sections.set(Number(match[1]), match[2]);
-  sections.set(rows, section.endsWith("\n") ? section : `${section}\n`);
-  const ordered = [...sections].sort(([a], [b]) => a - b);
-  return [HEADER, ...ordered.map(([scale, text]) => `<!-- bench:rows=${scale} -->\n${text}<!-- bench:end -->\n`)].join(
-    "\n",
+/** A section's key: its rows, and whether the data were adopted (--adopt). */
+export interface SectionKey {
+  rows: number;
+  adopted: boolean;
+}
+
+const markerOf = (key: SectionKey) => `${key.rows}${key.adopted ? "-adopt" : ""}`;
+
+/** BENCHMARKS.md with `section` for `key` replacing that scale's previous one. */
+export function mergeBenchmarks(existing: string, key: SectionKey, section: string): string {
+  const sections = new Map<string, { key: SectionKey; text: string }>();
+  for (const match of existing.matchAll(SECTION)) {
+    const found = { rows: Number(match[1]), adopted: match[2] !== undefined };
+    sections.set(markerOf(found), { key: found, text: match[3] });
+  }
+  sections.set(markerOf(key), { key, text: section.endsWith("\n") ? section : `${section}\n` });
+  const ordered = [...sections.values()].sort(
+    (a, b) => a.key.rows - b.key.rows || Number(a.key.adopted) - Number(b.key.adopted),
   );
+  return [
+    HEADER,
+    ...ordered.map(({ key: k, text }) => `<!-- bench:rows=${markerOf(k)} -->\n${text}<!-- bench:end -->\n`),
+  ].join("\n");
+}
+
+/**
+ * The gateway p50 of each question (by title) in the latency table of BENCHMARKS.md's 1,000,000-row section of the
+ * same kind (adopted or not), or why there is none.
+ */
+export function baselineOf(existing: string, adopted: boolean): Record<string, number> | string {
+  const marker = markerOf({ rows: BASE_ROWS, adopted });
+  const section = [...existing.matchAll(SECTION)].find((match) => `${match[1]}${match[2] ?? ""}` === marker)?.[3];
+  const what = `BENCHMARKS.md has no ${thousands(BASE_ROWS)}-row section${adopted ? " of an adopted run (--adopt)" : ""}`;
+  if (section === undefined) return what;
+  const table = section
+    .split("### Latency (ms)")[1]
+    ?.split("\n\n")
+    .find((block) => block.startsWith("| question"));
+  const p50s: Record<string, number> = {};
+  for (const line of table?.split("\n").slice(2) ?? []) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    const p50 = Number.parseFloat(cells[3] ?? "");
+    if (cells[1] && Number.isFinite(p50)) p50s[cells[1]] = p50;
+  }
+  return Object.keys(p50s).length > 0 ? p50s : `${what} with a latency table`;
 }

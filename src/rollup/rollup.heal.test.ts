@@ -2,6 +2,8 @@ import type { Pool } from "pg";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
 import { loadConfig } from "../config";
+import { usageDateSource } from "../daily-usage/exactness.sql";
+import { Prisma } from "../db/generated/client";
 import { startGateway, type Gateway } from "../server/gateway";
 import { createUser, type ActivityRow } from "../test/factories";
 import { graphql } from "../test/gql";
@@ -245,6 +247,68 @@ describe("healing on one gateway (a fast heal cron)", () => {
     );
     expect(rows).toEqual([]);
   }, 180_000);
+});
+
+/** How all-tenant answers read `date` (usageDateSource): 'rollup', 'deltas' or 'raw'. */
+async function sourceOf(pool: Pool, date: string): Promise<string> {
+  const statement = Prisma.sql`SELECT ${usageDateSource(Prisma.sql`${date}::date`, null)} AS source`;
+  return (await pool.query<{ source: string }>(statement.text, statement.values)).rows[0].source;
+}
+
+describe("adopting a platform's history, today's rows included (a fast heal cron)", () => {
+  const gateway = useTestGateway(HEAL_ENV);
+
+  it("rolls up today at the catch-up, so today is read from its rollup and deltas at once, exactly, and never again while it needs nothing", async () => {
+    const pool = gateway.db.pool;
+    const admin = await createUser(pool, { tenantId: null, role: Role.SUPER_ADMIN });
+    const today = await databaseToday(pool);
+    const history = Array.from({ length: BATCH - 5 }, (_, i) => addDays(today, -i));
+    // Today's rows squeezed into the part of today that has passed: the history as the platform has it at the start.
+    const { rows: clock } = await pool.query<{ now: Date }>("SELECT now() AS now");
+    const midnight = Date.parse(`${today}T00:00:00.000Z`);
+    const passed = (clock[0].now.getTime() - midnight) / 86_400_000;
+    const rows = activityOn(4, history).map((row) => {
+      const at = (row.createdAt as Date).getTime();
+      return at < midnight ? row : { ...row, createdAt: new Date(midnight + Math.floor((at - midnight) * passed)) };
+    });
+    await insertBeforeTheGateway(pool, rows);
+    // As migration 20261201004000 sets it on the platform's rows: the day after the latest.
+    await pool.query(
+      "UPDATE usage_deltas_origin SET since = (SELECT (max(created_at) AT TIME ZONE 'UTC')::date + 1 FROM activity_log)",
+    );
+    expect(await sourceOf(pool, today)).toBe("raw");
+
+    const expectExact = async () => {
+      const from = history.at(-1)!;
+      const { body } = await gateway.query(HealedUsage, { from, to: today }, { viewer: admin });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.usageMetrics.daily).toEqual(await expectedDaily(pool, from, today));
+    };
+    await expectExact();
+    const passes = recordPasses(gateway.rollup);
+    gateway.rollup.start();
+    await passesUntilHealed(passes, 0, "the history and today to be healed");
+    // One pass at start, today first (newest first).
+    expect(passes[0]).toMatchObject({ trigger: "catch-up", healed: history.length, toHeal: 0 });
+    expect(await sourceOf(pool, today)).toBe("rollup");
+    await expectExact();
+
+    // A row through the triggers lands in the deltas: today stays read from its rollup, exact, and is not rolled again.
+    await pool.query(
+      `INSERT INTO activity_log (tenant_id, user_id, action_type, created_at)
+       VALUES ('4f9a2c1e-0000-4000-8000-000000000001', '7c1d0b2a-0000-4000-8000-000000000001', 'login', now())`,
+    );
+    await expectExact();
+    expect(await sourceOf(pool, today)).toBe("rollup");
+    const heal = () => new Promise<HealTick>((resolve) => gateway.rollup.once("heal", resolve));
+    await heal();
+    expect(await heal()).toMatchObject({ ran: false, toHeal: 0 });
+    const { rows: runs } = await pool.query<{ trigger: string }>(
+      "SELECT trigger FROM rollup_runs WHERE date = $1::date AND status = 'succeeded'",
+      [today],
+    );
+    expect(runs).toEqual([{ trigger: "catch-up" }]);
+  }, 120_000);
 });
 
 const onPostgres = serverUrl ? describe : describe.skip;

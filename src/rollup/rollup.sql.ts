@@ -69,6 +69,16 @@ function healNeeded(day: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(${usageDateSource(day, null)} <> 'rollup' OR ${rollupMissing(day, null)})`;
 }
 
+/**
+ * Whether the healer may roll `day`: a date before today, or today while it holds rows from before
+ * usage_deltas_origin (the platform's history when the gateway adopted it: no deltas for them), which every
+ * all-tenant answer would otherwise count from activity_log until the date is over and rolled up. Rolled up, today
+ * is read from its rollup plus the deltas of the rows that arrive after.
+ */
+function healable(day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${day} < ${today} OR (${day} = ${today} AND ${day} < (SELECT since FROM usage_deltas_origin)))`;
+}
+
 /** The healer re-checks under the lock that the date still needs its rollup, so no two replicas roll it. */
 export async function stillNeedsHeal(client: ClientBase, date: string): Promise<boolean> {
   const { rows } = await onClient<{ needed: boolean }>(
@@ -246,7 +256,8 @@ export async function claimSlot(db: Database, slot: Date, replica: string, lookb
 /**
  * The dates the healer rolls next: of all history before today (from the
  * earliest activity_log date, where rollupMissing starts, plus any stale
- * date), those that need healing (healNeeded), newest first (dashboards read
+ * date), and today on the day the gateway adopted the platform's rows
+ * (healable), those that need healing (healNeeded), newest first (dashboards read
  * windows ending today), at most `batch`; and how many there are in all.
  * With them, for /metrics (which sends no SQL per scrape), the rollup's lag
  * and the duration of the latest finished run, of any replica.
@@ -258,9 +269,9 @@ export async function readDatesToHeal(db: Database, batch: number): Promise<Date
              (SELECT ${utcDate(Prisma.sql`min(created_at)`)} FROM activity_log) AS earliest
     ), to_heal AS MATERIALIZED (
       SELECT c.day FROM (
-        SELECT d::date AS day FROM bounds, generate_series(earliest, today - 1, interval '1 day') AS d
+        SELECT d::date AS day FROM bounds, generate_series(earliest, today, interval '1 day') AS d
         UNION SELECT date FROM usage_stale_dates) c
-       WHERE c.day < (SELECT today FROM bounds) AND ${healNeeded(Prisma.sql`c.day`)}
+       WHERE ${healable(Prisma.sql`c.day`)} AND ${healNeeded(Prisma.sql`c.day`)}
     )
     SELECT ARRAY(SELECT to_char(day, 'YYYY-MM-DD') FROM to_heal ORDER BY day DESC LIMIT ${batch}::int) AS dates,
            (SELECT count(*) FROM to_heal)::int AS "toHeal",
