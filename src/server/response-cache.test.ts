@@ -181,10 +181,14 @@ it("serves a cached answer within max-age as it was computed: the same body, its
   expect(age).toBeGreaterThanOrEqual(1);
   const left = Number(/^private, max-age=(\d+)$/.exec(cached.cacheControl ?? "")?.[1]);
   expect(left + age).toBeLessThanOrEqual(30);
-  // An answer older than the client accepts is never served: max-age=1 has its own entry, computed now.
-  const young = await ask(admin, CachedUsage, { cacheControl: "max-age=1" });
+  // An answer older than the client accepts is never served: max-age=2 has its own entry, computed now.
+  const young = await ask(admin, CachedUsage, { cacheControl: "max-age=2" });
   expect(young.statements).toBeGreaterThan(0);
   expect(Date.parse(young.body.data!.usageMetrics.freshness.asOf)).toBeGreaterThan(asOf);
+  // Which is cached in its turn, and gone once older than 2 s.
+  expect((await ask(admin, CachedUsage, { cacheControl: "max-age=2" })).statements).toBe(0);
+  await seconds(2_100);
+  expect((await ask(admin, CachedUsage, { cacheControl: "max-age=2" })).statements).toBeGreaterThan(0);
 });
 
 it("computes every request without max-age (or with max-age=0, no-cache, no-store) and sends it no-store", async () => {
