@@ -43,6 +43,8 @@ describe("configuration", () => {
     [{ NODE_ENV: "staging" }, /^NODE_ENV: /],
     [{ CORS_ORIGINS: "https://app.example.com/" }, /^CORS_ORIGINS: must be comma-separated origins/],
     [{ CORS_ORIGINS: "app.example.com" }, /^CORS_ORIGINS: must be comma-separated origins/],
+    [{ CACHE_MAX_AGE_SECONDS: "3601" }, /^CACHE_MAX_AGE_SECONDS: /],
+    [{ CACHE_MAX_MB: "0" }, /^CACHE_MAX_MB: /],
   ])("refuses %j", (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

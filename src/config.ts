@@ -92,6 +92,9 @@ const environment = z
     BUDGET_QUEUE_MS: integer(2_000, 0, 60_000),
     TENANT_DB_SECONDS_PER_MINUTE: integer(30, 1, 100_000),
     RECORD_ACTIVITY_PER_MINUTE: integer(300, 1, 1_000_000),
+    // Answers a client asked for with Cache-Control max-age (src/server/response-cache.ts); 0 caches nothing.
+    CACHE_MAX_AGE_SECONDS: integer(60, 0, 3_600),
+    CACHE_MAX_MB: integer(64, 1, 65_536),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     REPLICA_ID: optionalString,
     CORS_ORIGINS: originList,
@@ -197,6 +200,10 @@ function toConfig(env: z.infer<typeof environment>) {
       queueMs: env.BUDGET_QUEUE_MS,
       tenantDbSecondsPerMinute: env.TENANT_DB_SECONDS_PER_MINUTE,
       recordActivityPerMinute: env.RECORD_ACTIVITY_PER_MINUTE,
+    },
+    responseCache: {
+      maxAgeSeconds: env.CACHE_MAX_AGE_SECONDS,
+      maxBytes: env.CACHE_MAX_MB * 1024 * 1024,
     },
     http: {
       headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,

@@ -12,7 +12,8 @@ export class Freshness {
       "The database's clock when this was read, in the same request just after the figures: no figure counts a " +
       "row committed after it. With a read replica (DATABASE_READ_URL), the primary's time at the position the " +
       "replica has replayed: the replica's clock while it streams and has replayed all it received, else the commit " +
-      "time of the last transaction it replayed.",
+      "time of the last transaction it replayed. An answer from the response cache (a request sent with " +
+      "Cache-Control: max-age=N) is the stored answer whole: its asOf is that of its computation, at most N seconds ago.",
   })
   asOf!: Date;
 

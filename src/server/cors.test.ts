@@ -34,14 +34,15 @@ afterAll(async () => {
 /** What the page's own script gets from calling the gateway with a bearer token: the answer, or the browser's error. */
 async function callFrom(
   site: { origin: string },
-  request: { method: "GET" | "POST"; query: string; token: string },
-): Promise<{ status: number; requestId: string | null; body: unknown } | { refused: string }> {
+  request: { method: "GET" | "POST"; query: string; token: string; cacheControl?: string },
+): Promise<{ status: number; requestId: string | null; age: string | null; body: unknown } | { refused: string }> {
   const page: Page = await browser.newPage();
   try {
     await page.goto(site.origin);
     return await page.evaluate(
-      async ({ endpoint, method, query, token }) => {
+      async ({ endpoint, method, query, token, cacheControl }) => {
         const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+        if (cacheControl) headers["cache-control"] = cacheControl;
         let url = endpoint;
         let body: string | undefined;
         if (method === "GET") url += `?query=${encodeURIComponent(query)}`;
@@ -51,6 +52,7 @@ async function callFrom(
           return {
             status: response.status,
             requestId: response.headers.get("x-request-id"),
+            age: response.headers.get("age"),
             body: await response.json(),
           };
         } catch (error) {
@@ -85,9 +87,16 @@ it("a page on an allowed origin queries (GET and POST) and records with its toke
     expect(answer).toEqual({
       status: 200,
       requestId: expect.any(String) as string,
+      age: null,
       body: { data: { viewer: { id: viewer.id } } },
     });
   }
+  // A cacheable answer (src/server/response-cache.ts): the page may send Cache-Control and read Age.
+  const ask = () =>
+    callFrom(allowed, { method: "POST", query: "{ viewer { id } }", token: viewer.token, cacheControl: "max-age=30" });
+  await ask();
+  await new Promise((resolve) => setTimeout(resolve, 1_600));
+  expect(await ask()).toMatchObject({ status: 200, age: expect.stringMatching(/^[1-9]/) as string });
   const recorded = await callFrom(allowed, { method: "POST", query: RECORD, token: viewer.token });
   expect(recorded).toMatchObject({ status: 200, body: { data: { recordActivity: { userId: viewer.id } } } });
   expect(await activityOf(viewer.id)).toBe(1);
@@ -129,7 +138,7 @@ it("preflights are answered; only an allowed origin is allowed, with the methods
     status: 204,
     origin: allowed.origin,
     methods: "GET,POST",
-    headers: "authorization,content-type,x-request-id",
+    headers: "authorization,content-type,x-request-id,cache-control",
     credentials: null,
     vary: "Origin",
   });

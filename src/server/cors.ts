@@ -12,7 +12,7 @@ export function corsFor(origins: readonly string[]): (req: IncomingMessage, res:
   const middleware = cors({
     origin: [...origins],
     methods: ["GET", "POST"],
-    allowedHeaders: ["authorization", "content-type", "x-request-id"],
+    allowedHeaders: ["authorization", "content-type", "x-request-id", "cache-control"],
     exposedHeaders: [
       "x-request-id",
       "x-sql-statements",
@@ -21,6 +21,7 @@ export function corsFor(origins: readonly string[]): (req: IncomingMessage, res:
       "ratelimit-policy",
       "x-total-count",
       "content-disposition",
+      "age",
     ],
     maxAge: 600,
   });

@@ -116,7 +116,11 @@ async function handleGraphQL(deps: HttpDependencies, { req, res, url, requestId,
     executor: context?.report.executor,
     viewer: viewer?.id,
   });
-  for (const [name, value] of result.headers) res.setHeader(name, value);
+  for (const [name, value] of result.headers) {
+    // cors.ts may have said `Vary: Origin`: an answer's own Vary (src/server/response-cache.ts) adds to it.
+    const before = name === "vary" ? res.getHeader("vary") : undefined;
+    res.setHeader(name, before === undefined ? value : `${String(before)}, ${value}`);
+  }
   res.statusCode = status;
   if (result.body.kind === "complete")
     return void res.end(status === 200 ? result.body.string : withRequestId(result.body.string, requestId));

@@ -8,7 +8,7 @@ import type { Context } from "./context";
 /**
  * Logs the original of every error the client will only see masked, and
  * stamps the request id on every error sent, so a user's report finds the
- * log line. Marks every answer `cache-control: no-store`. Closes introspection to all but super admins in production.
+ * log line. Closes introspection to all but super admins in production.
  */
 export function errorReportingPlugin({ production }: { production: boolean }): ApolloServerPlugin<Context> {
   return {
@@ -31,9 +31,6 @@ export function errorReportingPlugin({ production }: { production: boolean }): A
           }
         },
         async willSendResponse({ contextValue, response }) {
-          // What Apollo's cache-control plugin (disabled in gateway.ts, for its per-field cost) sent for every
-          // answer of ours: none of our fields has a cache hint, so none is cacheable.
-          response.http.headers.set("cache-control", "no-store");
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
           contextValue.report.errorCodes = response.body.singleResult.errors.map((error) =>
             String(error.extensions?.code),

@@ -1,4 +1,4 @@
-import { Args, ArgsType, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { Args, ArgsType, Ctx, Extensions, Field, ID, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Auth } from "../auth/auth.decorator";
 import { Role } from "../auth/role";
 import type { Viewer } from "../auth/viewer";
@@ -7,6 +7,7 @@ import { UTC } from "../daily-usage/windows";
 import { badUserInput, forbidden } from "../errors";
 import { parseTenantId } from "../server/arguments";
 import type { Context } from "../server/context";
+import { INVALIDATES_CACHED_ANSWERS } from "../server/response-cache";
 import { writeTenantTimeZone } from "./tenant-settings.sql";
 
 /** What the fields' descriptions say of the names, once. */
@@ -87,6 +88,8 @@ export class TenantSettingsResolver {
       "FORBIDDEN and nothing is written (as for recordActivity).",
   })
   @Auth(Role.TENANT_ADMIN, Role.SUPER_ADMIN)
+  // Every viewer's answer about the tenant given no timeZone changes zone: none may come from a cached answer.
+  @Extensions({ [INVALIDATES_CACHED_ANSWERS]: true })
   async setTenantTimeZone(
     @Ctx() ctx: Context,
     @Args(() => SetTenantTimeZoneArgs) { tenantId, timeZone }: SetTenantTimeZoneArgs,

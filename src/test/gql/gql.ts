@@ -80,6 +80,11 @@ type Documents = {
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": typeof types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": typeof types.OutageRollupDocument,
     "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": typeof types.OutageRecordDocument,
+    "\n  query CachedUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      timeZone\n      totals {\n        searchesExecuted\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": typeof types.CachedUsageDocument,
+    "\n  query CachedViewer {\n    viewer {\n      id\n      role\n      tenantId\n    }\n  }\n": typeof types.CachedViewerDocument,
+    "\n  query CachedBadZone {\n    usageMetrics(timeZone: \"Mars/Olympus_Mons\") {\n      timeZone\n    }\n  }\n": typeof types.CachedBadZoneDocument,
+    "\n  mutation CachedRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n": typeof types.CachedRecordDocument,
+    "\n  mutation CachedSetZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": typeof types.CachedSetZoneDocument,
     "\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.SetTenantTimeZoneDocument,
     "\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.SetTenantTimeZoneOmittedDocument,
     "\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": typeof types.ReadTenantSettingsDocument,
@@ -161,6 +166,11 @@ const documents: Documents = {
     "\n  query OutagePulse {\n    platformPulse {\n      totalProspects\n      activeUsersToday\n    }\n  }\n": types.OutagePulseDocument,
     "\n  mutation OutageRollup($date: Date!) {\n    runRollup(date: $date) {\n      status\n      error\n      rowsWritten\n    }\n  }\n": types.OutageRollupDocument,
     "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n": types.OutageRecordDocument,
+    "\n  query CachedUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      timeZone\n      totals {\n        searchesExecuted\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n": types.CachedUsageDocument,
+    "\n  query CachedViewer {\n    viewer {\n      id\n      role\n      tenantId\n    }\n  }\n": types.CachedViewerDocument,
+    "\n  query CachedBadZone {\n    usageMetrics(timeZone: \"Mars/Olympus_Mons\") {\n      timeZone\n    }\n  }\n": types.CachedBadZoneDocument,
+    "\n  mutation CachedRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n": types.CachedRecordDocument,
+    "\n  mutation CachedSetZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n": types.CachedSetZoneDocument,
     "\n  mutation SetTenantTimeZone($tenantId: ID, $timeZone: String) {\n    setTenantTimeZone(tenantId: $tenantId, timeZone: $timeZone) {\n      tenantId\n      timeZone\n    }\n  }\n": types.SetTenantTimeZoneDocument,
     "\n  mutation SetTenantTimeZoneOmitted($tenantId: ID) {\n    setTenantTimeZone(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": types.SetTenantTimeZoneOmittedDocument,
     "\n  query ReadTenantSettings($tenantId: ID) {\n    tenantSettings(tenantId: $tenantId) {\n      tenantId\n      timeZone\n    }\n  }\n": types.ReadTenantSettingsDocument,
@@ -454,6 +464,26 @@ export function graphql(source: "\n  mutation OutageRollup($date: Date!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation OutageRecord($actionType: ActionType!) {\n    recordActivity(actionType: $actionType) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CachedUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      timeZone\n      totals {\n        searchesExecuted\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n"): (typeof documents)["\n  query CachedUsage($tenantId: ID) {\n    usageMetrics(range: LAST_7_DAYS, tenantId: $tenantId) {\n      timeZone\n      totals {\n        searchesExecuted\n      }\n      freshness {\n        asOf\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CachedViewer {\n    viewer {\n      id\n      role\n      tenantId\n    }\n  }\n"): (typeof documents)["\n  query CachedViewer {\n    viewer {\n      id\n      role\n      tenantId\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CachedBadZone {\n    usageMetrics(timeZone: \"Mars/Olympus_Mons\") {\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  query CachedBadZone {\n    usageMetrics(timeZone: \"Mars/Olympus_Mons\") {\n      timeZone\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CachedRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CachedRecord {\n    recordActivity(actionType: SEARCH_EXECUTED) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CachedSetZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n"): (typeof documents)["\n  mutation CachedSetZone($timeZone: String) {\n    setTenantTimeZone(timeZone: $timeZone) {\n      timeZone\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
