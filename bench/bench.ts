@@ -112,7 +112,7 @@ function parseOptions(argv: string[]): Options {
     iterations: value("--iterations") ?? (smoke ? 3 : 30),
     warmup: value("--warmup") ?? (smoke ? 1 : 3),
     rollupIterations: smoke ? 2 : 20,
-    throughputSeconds: value("--seconds") ?? (smoke ? 1 : 10),
+    throughputSeconds: value("--seconds") ?? (smoke ? 1 : 20),
     budgetMs: smoke ? 5_000 : 20_000,
     hostileSeconds: smoke ? 1 : 15,
   };
@@ -411,19 +411,31 @@ async function throughput(
       // Answers with GraphQL errors, as they arrive (the gateway's own counts would add the requests in flight
       // that autocannon abandons at the end).
       let graphqlErrors = 0;
+      // Each connection goes round the mix from its own place in it, as screens that started at different times
+      // would: in lockstep, every connection would ask the same panel at the same instant.
+      let rounds = 0;
+      const stride = Math.max(1, Math.floor(requests.length / connections));
       const result = await autocannon({
         url: gateway.base,
         connections,
         duration: run.options.throughputSeconds,
-        requests: requests.map((request) => ({
+        requests: requests.map((_, index) => ({
           method: "POST",
           path: "/graphql",
-          headers: {
-            "content-type": "application/json",
-            authorization: `Bearer ${request.token}`,
-            ...(maxAge ? { "cache-control": "max-age=10" } : {}),
+          // autocannon gives each connection a context of its own, emptied when it starts the round again.
+          setupRequest: (request: autocannon.Request, context: { start?: number }) => {
+            context.start ??= (rounds++ * stride) % requests.length;
+            const { token, body } = requests[(context.start + index) % requests.length];
+            return {
+              ...request,
+              headers: {
+                "content-type": "application/json",
+                authorization: `Bearer ${token}`,
+                ...(maxAge ? { "cache-control": "max-age=10" } : {}),
+              },
+              body,
+            };
           },
-          body: request.body,
           onResponse: (status: number, body: string) => {
             if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
           },
@@ -447,7 +459,7 @@ async function throughput(
   }
   const setup: ThroughputSetup = {
     mix: DASHBOARD_MIX.map((request) => request.name),
-    viewers: `a wall of ${WALL_SCREENS} platform staff screens (super admins) and the tenant admins of the ${WALL_SCREENS} largest tenants, each screen sending the mix of its role (${requests.length} requests in a round)`,
+    viewers: `a wall of ${WALL_SCREENS} platform staff screens (super admins) and the tenant admins of the ${WALL_SCREENS} largest tenants, each screen sending the mix of its role (${requests.length} requests in a round, each connection starting it at its own place)`,
     budgets: `the per-tenant and per-viewer budgets raised out of the way (bench/gateway-process.ts RAISED_BUDGETS: ${Object.entries(
       RAISED_BUDGETS,
     )
