@@ -12,6 +12,7 @@ import { createTestDatabase, serverUrl } from "../test/test-database";
 import { TEST_JWT_SECRET, useTestGateway } from "../test/test-gateway";
 import { until } from "../test/until";
 import type { HealTick, RollupService } from "./rollup.service";
+import { TODAY_DELTAS_MAX } from "./rollup.sql";
 
 const HealedUsage = graphql(`
   query HealedUsage($from: Date!, $to: Date!) {
@@ -308,6 +309,52 @@ describe("adopting a platform's history, today's rows included (a fast heal cron
       [today],
     );
     expect(runs).toEqual([{ trigger: "catch-up" }]);
+  }, 120_000);
+});
+
+describe("today's deltas bounded (a fast heal cron)", () => {
+  const gateway = useTestGateway(HEAL_ENV);
+
+  it(`rolls up today once it holds more than TODAY_DELTAS_MAX deltas (${TODAY_DELTAS_MAX}), not before, and reads it exactly after`, async () => {
+    const pool = gateway.db.pool;
+    const admin = await createUser(pool, { tenantId: null, role: Role.SUPER_ADMIN });
+    const today = await databaseToday(pool);
+    // One delta row per activity row: each its own (dangling) user, at an instant of today that has passed.
+    const insertDeltas = (count: number, seed: number) =>
+      pool.query(
+        `INSERT INTO activity_log (tenant_id, user_id, action_type, created_at)
+         SELECT '4f9a2c1e-0000-4000-8000-000000000001', gen_random_uuid(), (ARRAY['login', 'search_executed', 'api_call'])[1 + i % 3],
+                date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                  + (now() - (date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')) * ((hashint4(i + $2) & 1023) / 1024.0)
+           FROM generate_series(1, $1::int) AS i`,
+        [count, seed],
+      );
+    const deltasOfToday = async () =>
+      (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM usage_deltas WHERE date = $1::date", [today]))
+        .rows[0].n;
+    const expectExact = async () => {
+      const { body } = await gateway.query(HealedUsage, { from: today, to: today }, { viewer: admin });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.usageMetrics.daily).toEqual(await expectedDaily(pool, today, today));
+    };
+    await insertDeltas(TODAY_DELTAS_MAX, 0);
+    expect(await deltasOfToday()).toBe(TODAY_DELTAS_MAX);
+
+    const passes = recordPasses(gateway.rollup);
+    const ticks: HealTick[] = [];
+    gateway.rollup.on("heal", (tick) => ticks.push(tick));
+    gateway.rollup.start();
+    await until("two heal passes", () => ticks.length >= 2, 60_000);
+    expect(passes).toEqual([]);
+    expect(await sourceOf(pool, today)).toBe("deltas");
+    await expectExact();
+
+    await insertDeltas(1, TODAY_DELTAS_MAX);
+    await until("today rolled up", () => passes.length >= 1, 60_000);
+    expect(passes[0]).toMatchObject({ healed: 1, toHeal: 0 });
+    expect(await sourceOf(pool, today)).toBe("rollup");
+    expect(await deltasOfToday()).toBe(0);
+    await expectExact();
   }, 120_000);
 });
 

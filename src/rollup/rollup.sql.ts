@@ -63,20 +63,36 @@ export async function failAbandonedRuns(client: ClientBase): Promise<number> {
  * Whether `day` needs healing: usageDateSource, over all tenants, does not
  * read it from its rollup (a tenant's stale mark, never rolled up, rolled up
  * before deltas existed), or its rollup is missing (rollupMissing: a failed
- * latest run).
+ * latest run), or it is today and holds more deltas than TODAY_DELTAS_MAX.
  */
 function healNeeded(day: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${usageDateSource(day, null)} <> 'rollup' OR ${rollupMissing(day, null)})`;
+  return Prisma.sql`(${usageDateSource(day, null)} <> 'rollup' OR ${rollupMissing(day, null)} OR ${todayOverfull(day)})`;
+}
+
+/**
+ * Today's usage_deltas rows beyond which the healer rolls today up. Every answer whose window ends today reads each
+ * delta row of today (a row per statement and quarter hour that wrote activity_log), so without a bound they grow
+ * with the platform's daily volume (272,443 rows at 30M activity rows, 17,044 at 1M); rolled up, today reads its
+ * rollup plus the deltas that arrive after. A busy platform's today is rolled every TODAY_DELTAS_MAX rows written.
+ */
+export const TODAY_DELTAS_MAX = 10_000;
+
+/** Whether `day` is today and holds more than TODAY_DELTAS_MAX deltas (a bounded probe of their (date) index). */
+function todayOverfull(day: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${day} = ${today} AND (SELECT count(*) FROM (
+      SELECT 1 FROM usage_deltas d WHERE d.date = ${day} LIMIT ${TODAY_DELTAS_MAX + 1}::int) AS probe) > ${TODAY_DELTAS_MAX}::int)`;
 }
 
 /**
  * Whether the healer may roll `day`: a date before today, or today while it holds rows from before
  * usage_deltas_origin (the platform's history when the gateway adopted it: no deltas for them), which every
- * all-tenant answer would otherwise count from activity_log until the date is over and rolled up. Rolled up, today
- * is read from its rollup plus the deltas of the rows that arrive after.
+ * all-tenant answer would otherwise count from activity_log until the date is over and rolled up, or more deltas
+ * than TODAY_DELTAS_MAX. Rolled up, today is read from its rollup plus the deltas of the rows that arrive after.
  */
 function healable(day: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${day} < ${today} OR (${day} = ${today} AND ${day} < (SELECT since FROM usage_deltas_origin)))`;
+  return Prisma.sql`(${day} < ${today}
+    OR (${day} = ${today} AND ${day} < (SELECT since FROM usage_deltas_origin))
+    OR ${todayOverfull(day)})`;
 }
 
 /** The healer re-checks under the lock that the date still needs its rollup, so no two replicas roll it. */
