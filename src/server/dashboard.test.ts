@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { Role } from "../auth/role";
 import { COUNTERS } from "../../web/src/counters";
 import { launchChromium } from "../test/chromium";
@@ -82,6 +82,53 @@ const UsageOracle = graphql(`
     current
     absolute
     percent
+  }
+`);
+
+const HealthOracle = graphql(`
+  query DashboardPageHealth($feedPage: Int!) {
+    tenantActivity {
+      id
+      searches7d
+      enrichments7d
+      exports7d
+      userCount
+      users {
+        id
+        searches7d
+        enrichments7d
+        exports7d
+      }
+    }
+    enrichmentHealth(days: 14) {
+      series {
+        date
+        sources {
+          source
+          success
+          failed
+        }
+      }
+    }
+    funnel(days: 7, mode: USERS) {
+      stages {
+        key
+        value
+      }
+    }
+    errorFeed(page: $feedPage, limit: 10) {
+      total
+      items {
+        id
+        sourceDetails {
+          source
+        }
+      }
+    }
+    rollupStatus {
+      lastRolledUpDate
+      missingDates
+    }
   }
 `);
 
@@ -265,6 +312,94 @@ it("shows a super admin the platform pulse and all tenants' usage, as the API an
   await asked;
   await settled(page, "pulse");
   expect({ outside: watched.outside, errors: watched.errors }).toEqual({ outside: [], errors: [] });
+  await page.context().close();
+});
+
+it("shows a super admin the health panels as the API answers them: heatmap rows open, days and modes, error feed pages", async () => {
+  const token = await gateway.token(scenario.superAdmin);
+  const watched = await openDashboard(gateway);
+  const { page } = watched;
+  await signInWith(page, token);
+  for (const panel of ["tenants", "enrichment", "funnel", "error-feed", "rollup", "quota"]) await settled(page, panel);
+  await page.getByRole("button", { name: "Users", exact: true }).click();
+  await page.locator('[data-testid="funnel"][aria-busy="true"]').waitFor({ state: "detached" });
+  await settled(page, "funnel");
+  const api = (await gateway.query(HealthOracle, { feedPage: 1 }, { token })).body.data!;
+
+  // A cell's counters, as a row of the heatmap shows them.
+  const countsOf = async (row: Locator) => ({
+    searches7d: number(await row.locator('[data-counter="searches7d"]').innerText()),
+    enrichments7d: number(await row.locator('[data-counter="enrichments7d"]').innerText()),
+    exports7d: number(await row.locator('[data-counter="exports7d"]').innerText()),
+  });
+  const heatmap = page.getByTestId("tenant-heatmap");
+  for (const tenant of api.tenantActivity) {
+    const row = heatmap.locator(`tr[data-tenant-id="${tenant.id}"]`);
+    expect({
+      id: tenant.id,
+      ...(await countsOf(row)),
+      userCount: number(await row.locator('[data-counter="userCount"]').innerText()),
+    }).toEqual({
+      id: tenant.id,
+      searches7d: tenant.searches7d,
+      enrichments7d: tenant.enrichments7d,
+      exports7d: tenant.exports7d,
+      userCount: tenant.userCount,
+    });
+  }
+  const busiest = api.tenantActivity[0];
+  await heatmap.locator(`tr[data-tenant-id="${busiest.id}"] button`).click();
+  for (const user of busiest.users) {
+    expect({ id: user.id, ...(await countsOf(heatmap.locator(`tr[data-user-id="${user.id}"]`))) }).toEqual(user);
+  }
+
+  await page.getByTestId("enrichment").getByText("As a table").click();
+  for (const day of api.enrichmentHealth.series) {
+    const cells = page.getByTestId("enrichment-table").locator(`tr[data-date="${day.date}"] td`);
+    const shown = (await cells.allInnerTexts()).map((text) => text.split(" / ").map(number));
+    expect({ date: day.date, shown }).toEqual({ date: day.date, shown: day.sources.map((s) => [s.success, s.failed]) });
+  }
+
+  const stages = await page
+    .locator("#funnel li")
+    .evaluateAll((items) =>
+      (items as unknown as { dataset: { stage?: string }; textContent: string | null }[]).map(
+        (item) => item.dataset.stage,
+      ),
+    );
+  expect(stages).toEqual(api.funnel.stages.map((stage) => stage.key));
+  for (const stage of api.funnel.stages) {
+    expect([
+      stage.key,
+      number(await page.locator(`#funnel li[data-stage="${stage.key}"] [data-testid="value"]`).innerText()),
+    ]).toEqual([stage.key, stage.value]);
+  }
+
+  const feedIds = () =>
+    page
+      .getByTestId("error-feed-table")
+      .locator("tbody tr[data-id]")
+      .evaluateAll((rows) =>
+        (rows as unknown as { getAttribute(name: string): string | null }[]).map((row) => row.getAttribute("data-id")),
+      );
+  expect(await feedIds()).toEqual(api.errorFeed.items.map((item) => item.id));
+  const first = api.errorFeed.items[0];
+  if (first) {
+    await page.getByTestId("error-feed-table").locator(`tr[data-id="${first.id}"] button`).click();
+    expect(await page.getByTestId("error-feed-table").locator("tr[data-source]").count()).toBe(
+      first.sourceDetails.length,
+    );
+  }
+  if (api.errorFeed.total > 10) {
+    await page.getByRole("button", { name: "Next" }).click();
+    await page.getByTestId("error-feed").getByTestId("page").filter({ hasText: "2" }).waitFor();
+    await settled(page, "error-feed");
+    const second = (await gateway.query(HealthOracle, { feedPage: 2 }, { token })).body.data!.errorFeed;
+    expect(await feedIds()).toEqual(second.items.map((item) => item.id));
+  }
+
+  expect(await page.getByTestId("last-date").innerText()).toBe(api.rollupStatus.lastRolledUpDate ?? "never");
+  await checkPage(watched, "super-admin-health");
   await page.context().close();
 });
 

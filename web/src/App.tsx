@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Client, fetchExchange, Provider, useQuery } from "urql";
+import { EnrichmentPanel, ErrorFeedPanel, FunnelPanel, QuotaPanel, RollupPanel, TenantsPanel } from "./HealthPanels";
 import { errorCode } from "./Panel";
 import { PulsePanel } from "./PulsePanel";
 import { VIEWER } from "./queries";
@@ -61,6 +62,18 @@ function Dashboards({ onSignOut, onRejected }: { onSignOut: () => void; onReject
         )}
         {viewer?.role === "SUPER_ADMIN" && <PulsePanel />}
         {viewer && <UsagePanel onForbidden={onForbidden} />}
+        {viewer?.role === "SUPER_ADMIN" && (
+          <>
+            <TenantsPanel />
+            <EnrichmentPanel />
+            <FunnelPanel />
+            <ErrorFeedPanel />
+            <div className="side-by-side">
+              <QuotaPanel />
+              <RollupPanel />
+            </div>
+          </>
+        )}
       </main>
     </>
   );

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { CombinedError } from "urql";
 import { formatTime } from "./format";
 import type { PanelFreshnessFragment } from "./gql/graphql";
@@ -31,8 +31,10 @@ interface PanelProps {
   title: string;
   fetching: boolean;
   error: CombinedError | undefined;
-  /** The answer's freshness; undefined until there is an answer. */
-  freshness: PanelFreshnessFragment | undefined;
+  /** The panel's answer; undefined until there is one. */
+  answer: unknown;
+  /** The answer's freshness, for an answer that has one; else the panel says when the answer came. */
+  freshness?: PanelFreshnessFragment;
   /** True when the answer has nothing to show. */
   empty: boolean;
   refresh: () => void;
@@ -44,8 +46,23 @@ interface PanelProps {
  * One dashboard panel around one request: its title, controls and freshness, and a loading, error or empty state in
  * place of its content. A panel's error stays in the panel: the rest of the page goes on.
  */
-export function Panel({ id, title, fetching, error, freshness, empty, refresh, controls, children }: PanelProps) {
+export function Panel({
+  id,
+  title,
+  fetching,
+  error,
+  answer,
+  freshness,
+  empty,
+  refresh,
+  controls,
+  children,
+}: PanelProps) {
   const headingId = `${id}-title`;
+  const [answeredAt, setAnsweredAt] = useState<string>();
+  useEffect(() => {
+    if (answer !== undefined) setAnsweredAt(new Date().toISOString());
+  }, [answer]);
   let body: ReactNode;
   if (error) {
     body = (
@@ -54,7 +71,7 @@ export function Panel({ id, title, fetching, error, freshness, empty, refresh, c
         {errorCode(error) && ` (${errorCode(error)})`}
       </p>
     );
-  } else if (freshness === undefined) {
+  } else if (answer === undefined) {
     body = <p className="state">Loading…</p>;
   } else if (empty) {
     body = <p className="state">Nothing to show for this selection.</p>;
@@ -70,7 +87,12 @@ export function Panel({ id, title, fetching, error, freshness, empty, refresh, c
         </button>
       </header>
       {controls}
-      {freshness && !error && <Freshness freshness={freshness} />}
+      {answer !== undefined && !error && freshness && <Freshness freshness={freshness} />}
+      {answer !== undefined && !error && !freshness && answeredAt && (
+        <p className="freshness" data-testid="freshness">
+          Answered at <time dateTime={answeredAt}>{formatTime(answeredAt)}</time>
+        </p>
+      )}
       {body}
     </section>
   );

@@ -25,6 +25,7 @@ export function PulsePanel() {
       title="Platform pulse"
       fetching={fetching}
       error={error}
+      answer={pulse}
       freshness={pulse?.freshness}
       empty={false}
       refresh={() => refetch({ requestPolicy: "network-only" })}

@@ -142,7 +142,7 @@ function UserTable({ users }: { users: readonly UserRow[] }) {
     </th>
   );
   return (
-    <div className="table-scroll">
+    <div className="table-scroll" tabIndex={0}>
       <table data-testid="user-breakdown">
         <caption>Users</caption>
         <thead>
@@ -209,6 +209,7 @@ export function UsagePanel({ onForbidden }: { onForbidden: () => void }) {
       title="Usage"
       fetching={fetching}
       error={error}
+      answer={usage}
       freshness={usage?.freshness}
       empty={usage !== undefined && usage.buckets.length === 0}
       refresh={() => refetch({ requestPolicy: "network-only" })}

@@ -117,3 +117,114 @@ export const USAGE = graphql(`
     lookalikeSearches
   }
 `);
+
+export const TENANTS = graphql(`
+  query WebTenants {
+    tenantActivity {
+      id
+      name
+      userCount
+      searches7d
+      enrichments7d
+      exports7d
+      lastActive
+      users {
+        id
+        fullName
+        searches7d
+        enrichments7d
+        exports7d
+      }
+    }
+  }
+`);
+
+export const ENRICHMENT = graphql(`
+  query WebEnrichment($days: Int!) {
+    enrichmentHealth(days: $days) {
+      days
+      series {
+        date
+        sources {
+          source
+          success
+          failed
+        }
+      }
+      freshness {
+        ...PanelFreshness
+      }
+    }
+  }
+`);
+
+export const FUNNEL = graphql(`
+  query WebFunnel($mode: FunnelMode!) {
+    funnel(days: 7, mode: $mode) {
+      days
+      stages {
+        key
+        stage
+        value
+        conversionRate
+        previousValue
+        change
+        changePercent
+      }
+      freshness {
+        ...PanelFreshness
+      }
+    }
+  }
+`);
+
+export const ERROR_FEED = graphql(`
+  query WebErrorFeed($page: Int!, $limit: Int!) {
+    errorFeed(page: $page, limit: $limit) {
+      total
+      page
+      limit
+      items {
+        id
+        fullName
+        userName
+        tenantName
+        updatedAt
+        sourceDetails {
+          source
+          status
+          error
+          at
+        }
+      }
+    }
+  }
+`);
+
+export const QUOTA = graphql(`
+  query WebQuota {
+    apiQuota {
+      status
+      message
+      providers
+    }
+  }
+`);
+
+export const ROLLUP = graphql(`
+  query WebRollup {
+    rollupStatus {
+      lastRolledUpDate
+      lagDays
+      missingDates
+      recentRuns {
+        date
+        status
+        startedAt
+        finishedAt
+        rowsWritten
+        error
+      }
+    }
+  }
+`);
