@@ -33,8 +33,8 @@ const PulseOracle = graphql(`
 `);
 
 const UsageOracle = graphql(`
-  query DashboardPageUsage($range: UsageRange, $granularity: UsageGranularity) {
-    usageMetrics(range: $range, granularity: $granularity) {
+  query DashboardPageUsage($range: UsageRange, $granularity: UsageGranularity, $timeZone: String) {
+    usageMetrics(range: $range, granularity: $granularity, timeZone: $timeZone) {
       buckets {
         periodStart
       }
@@ -200,7 +200,11 @@ async function checkPage({ page, outside, errors }: Watched, name: string): Prom
   expect({ serious, outside, errors }).toEqual({ serious: [], outside: [], errors: [] });
 }
 
-async function expectUsageAsApi(page: Page, token: string, variables: { range?: "LAST_7_DAYS"; granularity?: "WEEK" }) {
+async function expectUsageAsApi(
+  page: Page,
+  token: string,
+  variables: { range?: "LAST_7_DAYS"; granularity?: "WEEK"; timeZone?: string },
+) {
   await settled(page, "usage");
   const { body } = await gateway.query(UsageOracle, variables, { token });
   const usage = body.data!.usageMetrics;
@@ -305,6 +309,10 @@ it("shows a super admin the platform pulse and all tenants' usage, as the API an
   expect(await page.getByRole("button", { name: "7 days" }).getAttribute("aria-pressed")).toBe("true");
   await page.locator('[data-testid="usage"][aria-busy="true"]').waitFor({ state: "detached" });
   await expectUsageAsApi(page, token, { range: "LAST_7_DAYS", granularity: "WEEK" });
+  await page.getByLabel("Time zone").selectOption("Asia/Kolkata");
+  await page.locator('[data-testid="usage"][aria-busy="true"]').waitFor({ state: "detached" });
+  await expect(page.getByTestId("usage-window").innerText()).resolves.toContain("(Asia/Kolkata)");
+  await expectUsageAsApi(page, token, { range: "LAST_7_DAYS", granularity: "WEEK", timeZone: "Asia/Kolkata" });
 
   // Refresh asks the API again.
   const asked = page.waitForRequest((request) => request.postData()?.includes("WebPulse") ?? false);
@@ -399,6 +407,13 @@ it("shows a super admin the health panels as the API answers them: heatmap rows 
   }
 
   expect(await page.getByTestId("last-date").innerText()).toBe(api.rollupStatus.lastRolledUpDate ?? "never");
+
+  // The CSV download is the gateway's export, sent with the signed-in token.
+  const downloaded = page.waitForEvent("download");
+  await page.getByRole("button", { name: /^Download CSV/ }).click();
+  const csv = readFileSync(await (await downloaded).path(), "utf8");
+  const exported = await gateway.fetch("/export/error-feed.csv", { headers: { authorization: `Bearer ${token}` } });
+  expect(csv).toBe(await exported.text());
   await checkPage(watched, "super-admin-health");
   await page.context().close();
 });

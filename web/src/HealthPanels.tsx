@@ -1,6 +1,7 @@
 import { Fragment, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { useQuery } from "urql";
+import { downloadExport } from "./download";
 import { formatChange, formatDecimal, formatInteger, formatTime } from "./format";
 import type { FunnelMode, WebTenantsQuery } from "./gql/graphql";
 import { Panel } from "./Panel";
@@ -261,6 +262,7 @@ const FEED_PAGE = 10;
 export function ErrorFeedPanel() {
   const [page, setPage] = useState(1);
   const [open, setOpen] = useState<string>();
+  const [downloadError, setDownloadError] = useState<string>();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ERROR_FEED, variables: { page, limit: FEED_PAGE } });
   const feed = data?.errorFeed;
   const pages = feed ? Math.max(1, Math.ceil(feed.total / feed.limit)) : 1;
@@ -321,6 +323,17 @@ export function ErrorFeedPanel() {
             </table>
           </div>
           <nav className="pager" aria-label="Error feed pages">
+            <button
+              type="button"
+              onClick={() => {
+                setDownloadError(undefined);
+                downloadExport("/export/error-feed.csv", "error-feed.csv").catch((failure: Error) =>
+                  setDownloadError(failure.message),
+                );
+              }}
+            >
+              Download CSV (every page)
+            </button>
             <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
               Previous
             </button>
@@ -328,6 +341,11 @@ export function ErrorFeedPanel() {
               Next
             </button>
           </nav>
+          {downloadError && (
+            <p role="alert" className="state error">
+              {downloadError}
+            </p>
+          )}
         </>
       )}
     </Panel>

@@ -16,6 +16,16 @@ const PRESETS: [UsageRange, string][] = [
   ["LAST_90_DAYS", "90 days"],
 ];
 const GRANULARITIES: UsageGranularity[] = ["DAY", "WEEK", "MONTH"];
+/** A few zones, and the browser's own; "" is the API's default (the tenant's zone for one tenant, else UTC). */
+const TIME_ZONES = [
+  ...new Set([
+    "UTC",
+    "America/New_York",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    Intl.DateTimeFormat().resolvedOptions().timeZone,
+  ]),
+];
 
 /** The window asked for: a preset, or a custom from..to. */
 type Window = { range: UsageRange } | { from: string; to: string };
@@ -23,13 +33,17 @@ type Window = { range: UsageRange } | { from: string; to: string };
 function Controls({
   window,
   granularity,
+  timeZone,
   onWindow,
   onGranularity,
+  onTimeZone,
 }: {
   window: Window;
   granularity: UsageGranularity;
+  timeZone: string;
   onWindow: (window: Window) => void;
   onGranularity: (granularity: UsageGranularity) => void;
+  onTimeZone: (timeZone: string) => void;
 }) {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
@@ -68,6 +82,17 @@ function Controls({
           {GRANULARITIES.map((value) => (
             <option key={value} value={value}>
               {value.toLowerCase()}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Time zone{" "}
+        <select value={timeZone} onChange={(event) => onTimeZone(event.target.value)}>
+          <option value="">default</option>
+          {TIME_ZONES.map((zone) => (
+            <option key={zone} value={zone}>
+              {zone}
             </option>
           ))}
         </select>
@@ -196,7 +221,8 @@ function CsvLink({ usage }: { usage: Usage }) {
 export function UsagePanel({ onForbidden }: { onForbidden: () => void }) {
   const [window, setWindow] = useState<Window>({ range: "LAST_30_DAYS" });
   const [granularity, setGranularity] = useState<UsageGranularity>("DAY");
-  const variables: WebUsageQueryVariables = { ...window, granularity };
+  const [timeZone, setTimeZone] = useState("");
+  const variables: WebUsageQueryVariables = { ...window, granularity, ...(timeZone && { timeZone }) };
   const [{ data, fetching, error }, refetch] = useQuery({ query: USAGE, variables });
   const forbidden = errorCode(error) === "FORBIDDEN";
   useEffect(() => {
@@ -214,7 +240,14 @@ export function UsagePanel({ onForbidden }: { onForbidden: () => void }) {
       empty={usage !== undefined && usage.buckets.length === 0}
       refresh={() => refetch({ requestPolicy: "network-only" })}
       controls={
-        <Controls window={window} granularity={granularity} onWindow={setWindow} onGranularity={setGranularity} />
+        <Controls
+          window={window}
+          granularity={granularity}
+          timeZone={timeZone}
+          onWindow={setWindow}
+          onGranularity={setGranularity}
+          onTimeZone={setTimeZone}
+        />
       }
     >
       {usage && (

@@ -39,8 +39,8 @@ export const PULSE = graphql(`
 `);
 
 export const USAGE = graphql(`
-  query WebUsage($range: UsageRange, $from: Date, $to: Date, $granularity: UsageGranularity) {
-    usageMetrics(range: $range, from: $from, to: $to, granularity: $granularity) {
+  query WebUsage($range: UsageRange, $from: Date, $to: Date, $granularity: UsageGranularity, $timeZone: String) {
+    usageMetrics(range: $range, from: $from, to: $to, granularity: $granularity, timeZone: $timeZone) {
       startDate
       endDate
       tenantId
