@@ -33,8 +33,8 @@ const PulseOracle = graphql(`
 `);
 
 const UsageOracle = graphql(`
-  query DashboardPageUsage($range: UsageRange, $granularity: UsageGranularity, $timeZone: String) {
-    usageMetrics(range: $range, granularity: $granularity, timeZone: $timeZone) {
+  query DashboardPageUsage($range: UsageRange, $granularity: UsageGranularity, $timeZone: String, $tenantId: ID) {
+    usageMetrics(range: $range, granularity: $granularity, timeZone: $timeZone, tenantId: $tenantId) {
       buckets {
         periodStart
       }
@@ -203,7 +203,7 @@ async function checkPage({ page, outside, errors }: Watched, name: string): Prom
 async function expectUsageAsApi(
   page: Page,
   token: string,
-  variables: { range?: "LAST_7_DAYS"; granularity?: "WEEK"; timeZone?: string },
+  variables: { range?: "LAST_7_DAYS"; granularity?: "WEEK"; timeZone?: string; tenantId?: string },
 ) {
   await settled(page, "usage");
   const { body } = await gateway.query(UsageOracle, variables, { token });
@@ -313,6 +313,17 @@ it("shows a super admin the platform pulse and all tenants' usage, as the API an
   await page.locator('[data-testid="usage"][aria-busy="true"]').waitFor({ state: "detached" });
   await expect(page.getByTestId("usage-window").innerText()).resolves.toContain("(Asia/Kolkata)");
   await expectUsageAsApi(page, token, { range: "LAST_7_DAYS", granularity: "WEEK", timeZone: "Asia/Kolkata" });
+  // One tenant, picked from the tenant activity panel's answer: its user breakdown shows.
+  const tenantId = scenario.tenantIds[0];
+  await page.getByLabel("Tenant", { exact: true }).selectOption(tenantId);
+  await page.locator('[data-testid="usage"][aria-busy="true"]').waitFor({ state: "detached" });
+  await page.getByTestId("user-breakdown").waitFor();
+  await expectUsageAsApi(page, token, {
+    range: "LAST_7_DAYS",
+    granularity: "WEEK",
+    timeZone: "Asia/Kolkata",
+    tenantId,
+  });
 
   // Refresh asks the API again.
   const asked = page.waitForRequest((request) => request.postData()?.includes("WebPulse") ?? false);

@@ -6,7 +6,7 @@ import { PulsePanel } from "./PulsePanel";
 import { VIEWER } from "./queries";
 import { forgetToken, pageOptions, readToken, saveToken } from "./session";
 import { SignIn } from "./SignIn";
-import { UsagePanel } from "./UsagePanel";
+import { UsagePanel, type TenantName } from "./UsagePanel";
 
 /**
  * No client cache: every panel's figures are the API's latest answer to its own request, and Refresh asks again.
@@ -37,6 +37,7 @@ function Dashboards({ onSignOut, onRejected }: { onSignOut: () => void; onReject
   const [{ data, error }] = useQuery({ query: VIEWER });
   const [forbidden, setForbidden] = useState(false);
   const onForbidden = useCallback(() => setForbidden(true), []);
+  const [tenants, setTenants] = useState<readonly TenantName[]>();
   const rejected = errorCode(error) === "UNAUTHENTICATED";
   useEffect(() => {
     if (rejected) onRejected();
@@ -61,10 +62,10 @@ function Dashboards({ onSignOut, onRejected }: { onSignOut: () => void; onReject
           </p>
         )}
         {viewer?.role === "SUPER_ADMIN" && <PulsePanel />}
-        {viewer && <UsagePanel onForbidden={onForbidden} />}
+        {viewer && <UsagePanel onForbidden={onForbidden} tenants={tenants} />}
         {viewer?.role === "SUPER_ADMIN" && (
           <>
-            <TenantsPanel />
+            <TenantsPanel onTenants={setTenants} />
             <EnrichmentPanel />
             <FunnelPanel />
             <ErrorFeedPanel />

@@ -1,4 +1,4 @@
-import { Fragment, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { useQuery } from "urql";
 import { downloadExport } from "./download";
@@ -24,8 +24,12 @@ function heat(value: number, max: number): string {
   return `hsl(215 70% ${97 - (max > 0 ? (27 * value) / max : 0)}%)`;
 }
 
-export function TenantsPanel() {
+/** `onTenants` hears each answer's tenants: the usage panel's tenant picker offers them. */
+export function TenantsPanel({ onTenants }: { onTenants: (tenants: readonly Tenant[]) => void }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: TENANTS });
+  useEffect(() => {
+    if (data) onTenants(data.tenantActivity);
+  }, [data, onTenants]);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const tenants = data?.tenantActivity;
   const max = (column: (typeof HEAT_COLUMNS)[number][0]) => Math.max(0, ...(tenants ?? []).map((t) => t[column]));

@@ -27,6 +27,11 @@ const TIME_ZONES = [
   ]),
 ];
 
+export interface TenantName {
+  id: string;
+  name: string;
+}
+
 /** The window asked for: a preset, or a custom from..to. */
 type Window = { range: UsageRange } | { from: string; to: string };
 
@@ -34,6 +39,9 @@ function Controls({
   window,
   granularity,
   timeZone,
+  tenants,
+  tenantId,
+  onTenant,
   onWindow,
   onGranularity,
   onTimeZone,
@@ -41,6 +49,9 @@ function Controls({
   window: Window;
   granularity: UsageGranularity;
   timeZone: string;
+  tenants: readonly TenantName[] | undefined;
+  tenantId: string;
+  onTenant: (tenantId: string) => void;
   onWindow: (window: Window) => void;
   onGranularity: (granularity: UsageGranularity) => void;
   onTimeZone: (timeZone: string) => void;
@@ -78,7 +89,11 @@ function Controls({
       </form>
       <label>
         Granularity{" "}
-        <select value={granularity} onChange={(event) => onGranularity(event.target.value as UsageGranularity)}>
+        <select
+          aria-label="Granularity"
+          value={granularity}
+          onChange={(event) => onGranularity(event.target.value as UsageGranularity)}
+        >
           {GRANULARITIES.map((value) => (
             <option key={value} value={value}>
               {value.toLowerCase()}
@@ -86,9 +101,22 @@ function Controls({
           ))}
         </select>
       </label>
+      {tenants && (
+        <label>
+          Tenant{" "}
+          <select aria-label="Tenant" value={tenantId} onChange={(event) => onTenant(event.target.value)}>
+            <option value="">all tenants</option>
+            {tenants.map((tenant) => (
+              <option key={tenant.id} value={tenant.id}>
+                {tenant.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Time zone{" "}
-        <select value={timeZone} onChange={(event) => onTimeZone(event.target.value)}>
+        <select aria-label="Time zone" value={timeZone} onChange={(event) => onTimeZone(event.target.value)}>
           <option value="">default</option>
           {TIME_ZONES.map((zone) => (
             <option key={zone} value={zone}>
@@ -218,11 +246,24 @@ function CsvLink({ usage }: { usage: Usage }) {
  * user breakdown, from one usageMetrics answer. The API's FORBIDDEN goes to `onForbidden`: the viewer has no
  * analytics access at all.
  */
-export function UsagePanel({ onForbidden }: { onForbidden: () => void }) {
+export function UsagePanel({
+  onForbidden,
+  tenants,
+}: {
+  onForbidden: () => void;
+  /** A super admin's tenants to pick one from (the tenant activity panel's answer); none for a tenant admin. */
+  tenants?: readonly TenantName[];
+}) {
   const [window, setWindow] = useState<Window>({ range: "LAST_30_DAYS" });
   const [granularity, setGranularity] = useState<UsageGranularity>("DAY");
   const [timeZone, setTimeZone] = useState("");
-  const variables: WebUsageQueryVariables = { ...window, granularity, ...(timeZone && { timeZone }) };
+  const [tenantId, setTenantId] = useState("");
+  const variables: WebUsageQueryVariables = {
+    ...window,
+    granularity,
+    ...(timeZone && { timeZone }),
+    ...(tenantId && { tenantId }),
+  };
   const [{ data, fetching, error }, refetch] = useQuery({ query: USAGE, variables });
   const forbidden = errorCode(error) === "FORBIDDEN";
   useEffect(() => {
@@ -244,6 +285,9 @@ export function UsagePanel({ onForbidden }: { onForbidden: () => void }) {
           window={window}
           granularity={granularity}
           timeZone={timeZone}
+          tenants={tenants}
+          tenantId={tenantId}
+          onTenant={setTenantId}
           onWindow={setWindow}
           onGranularity={setGranularity}
           onTimeZone={setTimeZone}

@@ -39,8 +39,22 @@ export const PULSE = graphql(`
 `);
 
 export const USAGE = graphql(`
-  query WebUsage($range: UsageRange, $from: Date, $to: Date, $granularity: UsageGranularity, $timeZone: String) {
-    usageMetrics(range: $range, from: $from, to: $to, granularity: $granularity, timeZone: $timeZone) {
+  query WebUsage(
+    $range: UsageRange
+    $from: Date
+    $to: Date
+    $granularity: UsageGranularity
+    $timeZone: String
+    $tenantId: ID
+  ) {
+    usageMetrics(
+      range: $range
+      from: $from
+      to: $to
+      granularity: $granularity
+      timeZone: $timeZone
+      tenantId: $tenantId
+    ) {
       startDate
       endDate
       tenantId
