@@ -7,7 +7,7 @@ import path from "node:path";
 import { Role } from "../auth/role";
 import { DEMO_USERS } from "../db/seed";
 import { HttpError } from "../errors";
-import { fromThisMachine, PAGE_HEADERS, scriptLiteral, type GraphiqlOptions } from "./graphiql";
+import { fromThisMachine, PAGE_HEADERS, pageHead, scriptLiteral, type GraphiqlOptions } from "./graphiql";
 import type { Route } from "./routes";
 
 /** Two levels up from src/server (tsx, jest) and from dist/server (`npm start`) alike. */
@@ -24,15 +24,7 @@ const FILES = new Map([
 const DEMO_ROLES = [Role.SUPER_ADMIN, Role.TENANT_ADMIN, Role.AGENT, Role.ASSISTANT];
 
 function pageHtml(options: unknown): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Analytics dashboards</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${ASSET_PREFIX}app.css">
+  return `${pageHead("Analytics dashboards", `${ASSET_PREFIX}app.css`)}
 </head>
 <body>
 <div id="root"></div>

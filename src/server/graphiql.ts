@@ -289,6 +289,20 @@ export function scriptLiteral(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
 }
 
+/** The start of a page of the gateway's, up to its own head elements: GraphiQL's and the dashboards'. */
+export function pageHead(title: string, stylesheet: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<!-- Empty icon: otherwise every visit logs a 404 for /favicon.ico. -->
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${stylesheet}">`;
+}
+
 function pageHtml(endpoint: string, headers: string | undefined): string {
   const asset = (name: string) => GRAPHIQL_ASSET_PREFIX + name;
   const tabs = DASHBOARD_TABS.map((tab, index) => ({
@@ -296,16 +310,7 @@ function pageHtml(endpoint: string, headers: string | undefined): string {
     variables: tab.variables ? JSON.stringify(tab.variables, null, 2) : null,
     headers: headers ?? null,
   }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Analytics gateway · GraphiQL</title>
-<!-- Empty icon: otherwise every visit logs a 404 for /favicon.ico. -->
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${asset("graphiql.css")}">
+  return `${pageHead("Analytics gateway · GraphiQL", asset("graphiql.css"))}
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
 <body>
