@@ -372,7 +372,9 @@ it("shows a super admin the health panels as the API answers them: heatmap rows 
     });
   }
   const busiest = api.tenantActivity[0];
-  await heatmap.locator(`tr[data-tenant-id="${busiest.id}"] button`).click();
+  // Rows open from the keyboard too.
+  await heatmap.locator(`tr[data-tenant-id="${busiest.id}"] button`).focus();
+  await page.keyboard.press("Enter");
   for (const user of busiest.users) {
     expect({ id: user.id, ...(await countsOf(heatmap.locator(`tr[data-user-id="${user.id}"]`))) }).toEqual(user);
   }
@@ -409,7 +411,8 @@ it("shows a super admin the health panels as the API answers them: heatmap rows 
   expect(await feedIds()).toEqual(api.errorFeed.items.map((item) => item.id));
   const first = api.errorFeed.items[0];
   if (first) {
-    await page.getByTestId("error-feed-table").locator(`tr[data-id="${first.id}"] button`).click();
+    await page.getByTestId("error-feed-table").locator(`tr[data-id="${first.id}"] button`).focus();
+    await page.keyboard.press("Space");
     expect(await page.getByTestId("error-feed-table").locator("tr[data-source]").count()).toBe(
       first.sourceDetails.length,
     );
