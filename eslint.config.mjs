@@ -87,7 +87,16 @@ const noCycleCountingTypes = {
 
 export default defineConfig(
   {
-    ignores: ["dist/", "node_modules/", "src/db/generated/", "src/test/gql/", ".data/", "coverage/"],
+    ignores: [
+      "dist/",
+      "node_modules/",
+      "src/db/generated/",
+      "src/test/gql/",
+      "web/src/gql/",
+      "web-dist/",
+      ".data/",
+      "coverage/",
+    ],
   },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,

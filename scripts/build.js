@@ -1,10 +1,12 @@
 // `npm run build` and the first half of `npm start`: the Prisma client, then
-// dist/ and schema.graphql, each only when its inputs changed. dist/ is
+// dist/ and schema.graphql, then the dashboards' bundle (build-web.js), each
+// only when its inputs changed. dist/ is
 // compiled beside it and renamed into place with its stamp inside, so a
 // process never starts from a half-written dist/.
 const { existsSync, renameSync, rmSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { ROOT, buildOnce, hashInputs, run } = require("./build-cache");
+const { buildWeb } = require("./build-web");
 const { generate } = require("./prisma-generate");
 
 const DIST = join(ROOT, "dist");
@@ -38,8 +40,8 @@ async function build() {
   });
 }
 
-build().then(
-  (built) => console.error(built ? "build: done" : "build: up to date"),
+Promise.all([build(), buildWeb()]).then(
+  (built) => console.error(built.some(Boolean) ? "build: done" : "build: up to date"),
   (error) => {
     console.error(`build failed: ${error.message}`);
     process.exit(1);

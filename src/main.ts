@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   if (config.database.kind === "embedded" && config.jwt.secret) {
     const lines = [
       `Analytics gateway on ${gateway.url} (GraphiQL: open it in a browser)`,
+      `Dashboards: ${new URL("/dashboard", gateway.url).href} (sign in as any demo user from this machine)`,
       `Embedded database in ${config.database.dataDir}; development JWT secret: ${config.jwt.secret}`,
       "Paste one of these in GraphiQL's Headers tab:",
     ];

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from "../logger";
 import { rollupMetrics } from "../rollup/rollup.metrics";
 import { RollupService } from "../rollup/rollup.service";
 import { createContext, type Context } from "./context";
+import { dashboardRoutes } from "./dashboard";
 import { DASHBOARD_TABS, demoGraphiqlOptions, graphiqlAssetRoute } from "./graphiql";
 import { createRequestHandler } from "./http";
 import { jitExecution } from "./jit";
@@ -107,7 +108,13 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
   await apollo.start();
   const verifyToken = createTokenVerifier(config.jwt);
   const readiness = createReadinessProbe(config, db);
-  const routes: Route[] = [...probeRoutes(readiness), graphiqlAssetRoute, ...exportRoutes];
+  const pageOptions = await demoGraphiqlOptions(config);
+  const routes: Route[] = [
+    ...probeRoutes(readiness),
+    graphiqlAssetRoute,
+    ...dashboardRoutes(pageOptions),
+    ...exportRoutes,
+  ];
   const metrics = createMetrics(db, {
     shippedOperations: [
       ...DASHBOARD_TABS.map((tab) => tab.query),
@@ -133,7 +140,7 @@ export async function startGateway(config: Config, options: { log?: Logger } = {
       }),
     routes,
     metrics,
-    graphiql: await demoGraphiqlOptions(config),
+    graphiql: pageOptions,
     corsOrigins: config.corsOrigins,
   });
   httpServer.on("request", (req, res) => void handleRequest(req, res));

@@ -120,10 +120,11 @@ export interface GraphiqlTab {
 /** What the page is opened with beyond the saved tabs. */
 export interface GraphiqlOptions {
   /**
-   * The embedded development demo's: mints the token the Headers editor opens with, for a browser on the gateway's
-   * own machine only. Undefined: the editor opens empty, for the user to paste theirs.
+   * The embedded development demo's: mints a demo user's token, for a browser on the gateway's own machine only
+   * (GraphiQL's Headers editor opens with the super admin's; the dashboards offer each role's). Undefined: the
+   * pages open without one, for the user to paste theirs.
    */
-  demoToken?: () => Promise<string>;
+  demoToken?: (role: Role) => Promise<string>;
 }
 
 // Comments kept under ~55 columns so they are not cut off beside the toolbar on a laptop.
@@ -131,6 +132,7 @@ const WELCOME = (prefilled: boolean) => `# Analytics gateway
 #
 # One tab per dashboard above; run one with the play
 # button (Ctrl-Enter), edit its Variables below.
+# The dashboards as charts: open /dashboard
 #
 ${
   prefilled
@@ -209,30 +211,31 @@ function tabsOf(source: string): GraphiqlTab[] {
 export const DASHBOARD_TABS: readonly GraphiqlTab[] = tabsOf(readFileSync(EXAMPLES_FILE, "utf8"));
 
 /**
- * The embedded development demo only (never in production nor with DATABASE_URL): a token of the demo super admin,
- * minted for each page as main.ts mints the tokens it prints, so it is always within the maximum lifetime.
+ * The embedded development demo only (never in production nor with DATABASE_URL): a token of a demo user, minted
+ * for each page as main.ts mints the tokens it prints, so it is always within the maximum lifetime.
  */
 export async function demoGraphiqlOptions(config: Config): Promise<GraphiqlOptions> {
   const secret = config.jwt.secret;
   if (config.database.kind !== "embedded" || config.production || !secret) return {};
-  const admin = DEMO_USERS.super_admin;
   return {
-    demoToken: () =>
-      signToken(
+    demoToken: (role) => {
+      const user = DEMO_USERS[role];
+      return signToken(
         secret,
-        { id: admin.id, role: Role.SUPER_ADMIN, tenantId: admin.tenantId },
+        { id: user.id, role, tenantId: user.tenantId },
         { expiresInSeconds: config.jwt.maxLifetimeSeconds },
-      ),
+      );
+    },
   };
 }
 
 /**
- * The page's response headers. The policy allows scripts from the gateway only (no inline script, no eval);
+ * The page's response headers (GraphiQL's and the dashboards'). The policy allows scripts from the gateway only (no inline script, no eval);
  * styles may be inline because GraphiQL's components apply inline styles (without it the headers editor never
  * shows; graphiql.test.ts watches for violations). frame-ancestors 'none' (and the older
  * X-Frame-Options) keep the page out of other sites' frames, where a click could be stolen.
  */
-const GRAPHIQL_PAGE_HEADERS: Readonly<Record<string, string>> = {
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "content-type": "text/html; charset=utf-8",
   "content-security-policy": [
     "default-src 'none'",
@@ -248,7 +251,7 @@ const GRAPHIQL_PAGE_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
-  // The demo's page holds a token: no cache keeps it.
+  // The demo's pages hold tokens: no cache keeps them.
   "cache-control": "no-store",
 };
 
@@ -261,7 +264,7 @@ const FORWARDING_HEADER = /^(forwarded|via|x-real-ip|x-forwarded-.+)$/i;
  * address (not through a proxy or a port forward, which add forwarding headers), and the Host is localhost or a
  * loopback address (not a name an attacker's page made resolve here: DNS rebinding).
  */
-function fromThisMachine(req: IncomingMessage): boolean {
+export function fromThisMachine(req: IncomingMessage): boolean {
   return (
     LOOPBACK_PEER.test(req.socket.remoteAddress ?? "") &&
     LOCAL_HOST.test(req.headers.host ?? "") &&
@@ -276,14 +279,28 @@ export async function graphiqlPage(
   endpoint: string,
   { demoToken }: GraphiqlOptions = {},
 ): Promise<void> {
-  const token = demoToken && fromThisMachine(req) ? await demoToken() : undefined;
-  res.writeHead(200, GRAPHIQL_PAGE_HEADERS);
+  const token = demoToken && fromThisMachine(req) ? await demoToken(Role.SUPER_ADMIN) : undefined;
+  res.writeHead(200, PAGE_HEADERS);
   res.end(pageHtml(endpoint, token && `{"Authorization": "Bearer ${token}"}`));
 }
 
 // "</script>" inside a JSON string would still end the script element holding it, so "<" is escaped.
-function scriptLiteral(value: unknown): string {
+export function scriptLiteral(value: unknown): string {
   return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+/** The start of a page of the gateway's, up to its own head elements: GraphiQL's and the dashboards'. */
+export function pageHead(title: string, stylesheet: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<!-- Empty icon: otherwise every visit logs a 404 for /favicon.ico. -->
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${stylesheet}">`;
 }
 
 function pageHtml(endpoint: string, headers: string | undefined): string {
@@ -293,16 +310,7 @@ function pageHtml(endpoint: string, headers: string | undefined): string {
     variables: tab.variables ? JSON.stringify(tab.variables, null, 2) : null,
     headers: headers ?? null,
   }));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>Analytics gateway · GraphiQL</title>
-<!-- Empty icon: otherwise every visit logs a 404 for /favicon.ico. -->
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${asset("graphiql.css")}">
+  return `${pageHead("Analytics gateway · GraphiQL", asset("graphiql.css"))}
 <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
 </head>
 <body>
