@@ -15,6 +15,7 @@ import { print, type DocumentNode } from "graphql";
 import pg from "pg";
 import { usageDateSource } from "../src/daily-usage/exactness.sql";
 import { Prisma } from "../src/db/generated/client";
+import { PROSPECT_COUNT_TRIGGERS } from "../src/db/prospect-counts";
 import { applyMigrations, readMigrations } from "../src/db/migrate";
 import { graphql } from "../src/test/gql";
 import { RollupRunRollupDocument, UsageMetricsFullDocument } from "../src/test/gql/graphql";
@@ -471,6 +472,12 @@ async function throughput(
 
 // ---------------------------------------------------------------- write cost (issue 17)
 
+/** The triggers issue 17 added, by table: disabled, the table is written as before the issue. */
+const ISSUE_17_TRIGGERS: Record<string, readonly string[]> = { prospects: PROSPECT_COUNT_TRIGGERS };
+
+/** Each way a write is measured: every trigger as migrated, without issue 17's, without any user trigger. */
+type WriteWay = "on" | "before" | "off";
+
 /** One table's rows, written in bulk (one INSERT ... SELECT) or one row per statement, stamped now. */
 const WRITES: Record<string, { bulk: string; single: string }> = {
   activity_log: {
@@ -517,17 +524,21 @@ async function writeCost(run: Run): Promise<WriteCost> {
       "SELECT tenant_id::text, id::text FROM users WHERE tenant_id IS NOT NULL ORDER BY id LIMIT 1",
     )
   ).rows[0];
-  const samples = new Map<string, { on: number[]; off: number[] }>();
+  const samples = new Map<string, Record<WriteWay, number[]>>();
   const client = await run.pool.connect();
   try {
     for (let round = 0; round < rounds; round++) {
       for (const [table, statements] of Object.entries(WRITES)) {
+        const added = ISSUE_17_TRIGGERS[table] ?? [];
+        const ways: WriteWay[] = added.length > 0 ? ["on", "before", "off"] : ["on", "off"];
         for (const kind of ["bulk", "single"] as const) {
-          // Alternate which way goes first, so neither always meets the other's dead rows.
-          for (const on of round % 2 === 0 ? [true, false] : [false, true]) {
+          // Rotate which way goes first, so none always meets the others' dead rows.
+          for (const way of ways.map((_, i) => ways[(i + round) % ways.length])) {
             await client.query("BEGIN");
             try {
-              if (!on) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+              if (way === "off") await client.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+              if (way === "before")
+                for (const trigger of added) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
               const [elapsed] = await timed(async () => {
                 if (kind === "bulk") await client.query(statements.bulk, [sizes.bulk]);
                 else
@@ -535,8 +546,8 @@ async function writeCost(run: Run): Promise<WriteCost> {
                     await client.query(statements.single, [writer.tenant_id, writer.id]);
               });
               const key = `${table}\u0000${kind}`;
-              if (!samples.has(key)) samples.set(key, { on: [], off: [] });
-              samples.get(key)![on ? "on" : "off"].push((sizes[kind] / elapsed) * 1000);
+              if (!samples.has(key)) samples.set(key, { on: [], before: [], off: [] });
+              samples.get(key)![way].push((sizes[kind] / elapsed) * 1000);
             } finally {
               await client.query("ROLLBACK");
             }
@@ -547,13 +558,14 @@ async function writeCost(run: Run): Promise<WriteCost> {
   } finally {
     client.release();
   }
-  const results: WriteCostResult[] = [...samples].map(([key, { on, off }]) => {
+  const results: WriteCostResult[] = [...samples].map(([key, { on, before, off }]) => {
     const [table, kind] = key.split("\u0000") as [string, "bulk" | "single"];
     return {
       table,
       statement: kind === "bulk" ? "one INSERT ... SELECT" : "one-row INSERTs, one after the other",
       rows: sizes[kind],
       withTriggers: summarize(on),
+      beforeIssue17: before.length > 0 ? summarize(before) : null,
       withoutTriggers: summarize(off),
     };
   });

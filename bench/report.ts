@@ -54,6 +54,8 @@ export interface WriteCostResult {
   rows: number;
   /** Rows/s per round, all triggers on / all user triggers disabled. */
   withTriggers: Summary;
+  /** With every trigger but those issue 17 added (the table as written before it); null for a table it added none to. */
+  beforeIssue17: Summary | null;
   withoutTriggers: Summary;
 }
 
@@ -390,13 +392,24 @@ export function renderSection(report: ScaleReport): string {
     lines.push(
       ...tableSection(
         "Write cost of the triggers",
-        `Rows per second written, each way in its own transaction that is rolled back (the bench database keeps none of them), interleaved over ${w.rounds} round(s), the way first alternating: with every trigger as migrated, and with the table's user triggers disabled (\`ALTER TABLE ... DISABLE TRIGGER USER\`: constraint triggers, if any, stay). Rows stamped now; single-row statements sent one after the other in one transaction. Triggers: ${triggers}.`,
-        ["table", "statement", "rows", "rows/s with triggers p50", "rows/s without p50", "time with / without"],
+        `Rows per second written, each way in its own transaction that is rolled back (the bench database keeps none of them), interleaved over ${w.rounds} round(s), the way first rotating: with every trigger as migrated, with the triggers issue 17 added disabled (the table as written before it: prospects' prospects_counts_*; activity_log got none), and with the table's user triggers disabled (\`ALTER TABLE ... DISABLE TRIGGER USER\`: constraint triggers, if any, stay). Rows stamped now; single-row statements sent one after the other in one transaction. Triggers: ${triggers}.`,
+        [
+          "table",
+          "statement",
+          "rows",
+          "rows/s with triggers p50",
+          "rows/s before issue 17 p50",
+          "time with / before issue 17",
+          "rows/s without p50",
+          "time with / without",
+        ],
         w.results.map((r) => [
           r.table,
           r.statement,
           thousands(r.rows),
           thousands(Math.round(r.withTriggers.median)),
+          r.beforeIssue17 ? thousands(Math.round(r.beforeIssue17.median)) : "– (none added)",
+          r.beforeIssue17 ? ratio(r.beforeIssue17.median, r.withTriggers.median) : "–",
           thousands(Math.round(r.withoutTriggers.median)),
           ratio(r.withoutTriggers.median, r.withTriggers.median),
         ]),
