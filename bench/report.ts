@@ -142,7 +142,7 @@ export interface ScaleReport {
 
 const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
 const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
-const thousands = (value: number) => value.toLocaleString("en-US");
+export const thousands = (value: number) => value.toLocaleString("en-US");
 
 /** Issue 12: B's p99 with A attacking at most this many times its p99 with A idle. */
 const HOSTILE_TARGET = 3;
