@@ -40,7 +40,9 @@ async function build() {
   });
 }
 
-Promise.all([build(), buildWeb()]).then(
+// One after the other: proper-lockfile keys its in-process locks by the locked path (ROOT for both), so two held at
+// once in one process release each other's ("Lock is not acquired/owned by you").
+(async () => [await build(), await buildWeb()])().then(
   (built) => console.error(built.some(Boolean) ? "build: done" : "build: up to date"),
   (error) => {
     console.error(`build failed: ${error.message}`);
